@@ -1,0 +1,120 @@
+"""The `deckbook` command: the one place where errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import DeckbookError, Diagnostic
+from .options import PDF_VARIANTS, Options
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 content/theme errors, 2 usage)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DeckbookError as exc:
+        _report(exc.diagnostics, args.quiet)
+        errors = sum(d.severity == "error" for d in exc.diagnostics) or len(exc.diagnostics)
+        print(f"deckbook: {errors} error(s); nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("deckbook: interrupted; previous outputs are unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deckbook", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"deckbook {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    for name, func, help_ in (
+        ("build", _build, "deck and both handbooks"),
+        ("deck", _build, "the slide deck (.pptx) only"),
+        ("handbook", _build, "the handbooks (.pdf, student and trainer) only"),
+    ):
+        cmd = sub.add_parser(name, help=help_)
+        _common(cmd)
+        cmd.add_argument("--out", type=Path, help="output folder (default: build/<course>/)")
+        cmd.add_argument("--print", dest="print_mode", action="store_true",
+                         help="print-shop PDF: 3 mm bleed, crop marks, duplex margins")
+        cmd.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the theme's)")
+        cmd.add_argument("--pdf-variant", choices=PDF_VARIANTS, help="PDF/A or PDF/UA variant")
+        cmd.set_defaults(func=func, outputs=name)
+    cmd = sub.add_parser("check", help="validate content without rendering; list overflow decisions")
+    _common(cmd)
+    cmd.set_defaults(func=_check)
+    cmd = sub.add_parser("dump", help="print the document tree as indented text")
+    _common(cmd)
+    cmd.set_defaults(func=_dump)
+    cmd = sub.add_parser("new", help="scaffold a course from the examples template")
+    cmd.add_argument("path", type=Path, help="folder to create")
+    cmd.add_argument("--title", help="the course title (default: from the folder name)")
+    cmd.add_argument("--quiet", action="store_true")
+    cmd.set_defaults(func=_new)
+    return parser
+
+
+def _common(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("path", help="a course folder, or a course slug under ./content/")
+    cmd.add_argument("--version", dest="course_version", help="override course.yaml's version")
+    cmd.add_argument("--strict", action="store_true", help="treat warnings (overflow, unknown languages) as errors")
+    cmd.add_argument("--quiet", action="store_true", help="print errors only")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import GROUPS, build
+
+    options = Options(paper=args.paper, print_mode=args.print_mode, pdf_variant=args.pdf_variant, strict=args.strict)
+    result = build(args.path, args.out, GROUPS["all" if args.outputs == "build" else args.outputs],
+                   options, args.course_version)
+    _report(result.warnings, args.quiet)
+    if not args.quiet:
+        for path in result.files:
+            print(f"wrote {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .build import check, load
+
+    course, theme, diags = load(args.path, args.course_version, args.strict)
+    check(course, theme, diags, args.strict)
+    _report(diags.items, args.quiet)
+    if not args.quiet:
+        slides = sum(len(c.slides) for c in course.chapters)
+        print(f"{course.slug}: {len(course.chapters)} chapters, {slides} slides, "
+              f"{len(diags.warnings)} warning(s), no errors")
+    return 0
+
+
+def _dump(args: argparse.Namespace) -> int:
+    from .build import load
+    from .model import dump
+
+    course, _, diags = load(args.path, args.course_version, args.strict)
+    _report(diags.items, args.quiet)
+    sys.stdout.write(dump(course, course.root))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import scaffold
+
+    created = scaffold(args.path, args.title)
+    if not args.quiet:
+        print(f"created {created}: fill in every [placeholder]; `deckbook check {created}` lists them")
+    return 0
+
+
+def _report(diagnostics, quiet: bool = False) -> None:
+    for d in diagnostics:
+        if quiet and d.severity != "error":
+            continue
+        print(str(d), file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Template placeholders (`[value]`, `[Describe …]`, `[pros]` …) left in a course: each one is an error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import Diagnostics, Location
+
+# The bracketed placeholders of the examples template (../shared/seed) and `deckbook new`: exact words,
+# and the words a longer placeholder sentence starts with.
+_EXACT = {
+    "value", "pros", "cons", "use case", "action", "approach", "scenario", "metrics", "percentage",
+    "insights", "name", "description", "consequences", "solution", "condition", "other condition",
+    "todo", "tbd",
+}
+_LEADS = (
+    "describe", "implementation approach", "production code", "different use case", "alternative",
+    "advanced", "complex implementation", "integration", "reason for choice", "corrected implementation",
+    "description of", "insert", "your ",
+)
+_BRACKETS = re.compile(r"(?<![!\\\w\]])\[([^\[\]\n]{1,120})\](?![(\[:])")
+
+
+def is_placeholder(text: str) -> bool:
+    """Return whether bracketed `text` is a template placeholder rather than real content."""
+    words = text.strip().lower().rstrip(".…").strip()
+    return words in _EXACT or words.startswith(_LEADS)
+
+
+def scan(line: str, path: Path, lineno: int, diags: Diagnostics) -> None:
+    """Report every placeholder on one source line."""
+    for match in _BRACKETS.finditer(line):
+        if is_placeholder(match.group(1)):
+            diags.error(Location(path, lineno, match.start() + 1),
+                        f"template placeholder left in the course: {match.group(0)}",
+                        "replace it with real content")

@@ -1,0 +1,77 @@
+"""Headings and breaks → slides, by pandoc's slide-level rule, decided over the whole course."""
+
+from __future__ import annotations
+
+from .. import model as m
+from ..errors import Diagnostics, Location
+from .markdown import BreakItem, HeadingItem, NotesItem, ParsedChapter, slugify
+
+
+def slide_level(chapters: list[ParsedChapter]) -> int:
+    """Return the highest heading level directly followed by content (pandoc's rule); 1 if none."""
+    levels = []
+    for chapter in chapters:
+        items = chapter.items
+        for item, following in zip(items, items[1:]):
+            if isinstance(item, HeadingItem) and not isinstance(following, (HeadingItem, BreakItem)):
+                levels.append(item.level)
+    return min(levels, default=1)
+
+
+class Anchors:
+    """Unique heading anchors across the course (GitHub style, `-1`, `-2` … for repeats)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def make(self, title: m.Inlines) -> str:
+        base = slugify(m.plain(title))
+        count = self.seen.get(base, 0)
+        self.seen[base] = count + 1
+        return base if count == 0 else f"{base}-{count}"
+
+
+def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Diagnostics) -> tuple[m.Slide, ...]:
+    """Return the chapter's slides: section slides above `level`, content slides at it or after `---`."""
+    slides: list[m.Slide] = []
+    current: dict | None = None
+
+    def open_slide(kind: str, lvl: int, title: m.Inlines, loc: Location) -> None:
+        nonlocal current
+        close_slide()
+        anchor = anchors.make(title) if title else ""
+        current = {"kind": kind, "level": lvl, "title": title, "anchor": anchor,
+                   "blocks": [], "notes": [], "loc": loc}
+
+    def close_slide() -> None:
+        if current is not None:
+            slides.append(m.Slide(current["kind"], current["level"], current["title"], current["anchor"],
+                                  tuple(current["blocks"]), tuple(current["notes"]), current["loc"]))
+
+    for item in chapter.items:
+        if isinstance(item, HeadingItem):
+            if item.level < level:
+                open_slide("section", item.level, item.title, item.loc)
+            elif item.level == level:
+                open_slide("content", item.level, item.title, item.loc)
+            else:
+                if current is None:
+                    open_slide("content", 0, (), item.loc)
+                current["blocks"].append(m.Heading(item.level, item.title, anchors.make(item.title), item.loc))
+            continue
+        if isinstance(item, BreakItem):
+            open_slide("content", 0, (), item.loc)
+            continue
+        if current is None:
+            open_slide("content", 0, (), getattr(item, "loc", Location(chapter.path)))
+        if isinstance(item, NotesItem):
+            current["notes"].extend(item.blocks)
+        else:
+            current["blocks"].append(item)
+    close_slide()
+    # A section heading followed by content would lose that content from the deck's divider: say so.
+    for slide in slides:
+        if slide.kind == "section" and slide.blocks:
+            diags.warning(slide.loc, "content directly under a section heading",
+                          f"it is shown on the section slide; add a level-{level} heading to give it a slide of its own")
+    return tuple(slides)

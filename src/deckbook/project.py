@@ -1,0 +1,50 @@
+"""Project-level verbs behind `tasks.py`: the same commands as the CLI, over every course in content/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import cli
+
+CONTENT = Path("content")
+BUILD = Path("build")
+
+
+def courses(course: str | None = None) -> list[str]:
+    """Return the course given, or every course folder under content/ (those with a course.yaml)."""
+    if course:
+        return [course]
+    return sorted(str(p.parent) for p in CONTENT.glob("*/course.yaml"))
+
+
+def run(verb: str, course: str | None = None, *flags: str) -> int:
+    """Run `deckbook VERB` on one course or all of them; return the worst exit code."""
+    codes = [cli.main([verb, path, *[f for f in flags if f]]) for path in courses(course)]
+    return max(codes, default=0)
+
+
+def flags(version: str | None = None, paper: str | None = None, print_mode: bool = False,
+          pdf_variant: str | None = None, strict: bool = False, quiet: bool = False) -> list[str]:
+    """Return CLI flags for the options a task received."""
+    out = []
+    if version:
+        out += ["--version", version]
+    if paper:
+        out += ["--paper", paper]
+    if pdf_variant:
+        out += ["--pdf-variant", pdf_variant]
+    out += ["--print"] * print_mode + ["--strict"] * strict + ["--quiet"] * quiet
+    return out
+
+
+def clean() -> None:
+    """Remove build/ and nothing else."""
+    shutil.rmtree(BUILD, ignore_errors=True)
+
+
+def test(args: str = "") -> int:
+    """Run the test suite (the README's test command)."""
+    return subprocess.call([sys.executable, "-m", "pytest", *args.split()])

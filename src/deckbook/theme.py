@@ -1,0 +1,276 @@
+"""Themes: one `theme.yaml` (with optional `extends:`) feeding both the deck and the handbook."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from . import yamlsrc
+from .errors import Diagnostics, Location, ThemeError
+
+THEME_FILE = "theme.yaml"
+SHIPPED_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _colour(value: str) -> str:
+    if not _HEX.match(value):
+        raise ValueError("a colour is written '#RRGGBB', e.g. '#1B4F72'")
+    return value.upper()
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Colours(_Strict):
+    """The palette; every colour is '#RRGGBB'."""
+
+    primary: Colour = "#1B4F72"
+    """Titles, section slides, the cover, table headers."""
+    accent: Colour = "#C0392B"
+    """Rules and highlights."""
+    text: Colour = "#1F2328"
+    muted: Colour = "#57606A"
+    """Footers, running heads, captions."""
+    background: Colour = "#FFFFFF"
+    code_background: Colour = "#F6F8FA"
+    code_border: Colour = "#D0D7DE"
+    highlight: Colour = "#FFF1A8"
+    """Background of `hl_lines`."""
+    table_header_text: Colour = "#FFFFFF"
+    table_stripe: Colour = "#F2F4F7"
+    tip: Colour = "#1A7F37"
+    note: Colour = "#0969DA"
+    warning: Colour = "#9A6700"
+    yes: Colour = "#1A7F37"
+    """Decision trees: the 'yes' connector label."""
+    no: Colour = "#B42318"
+    """Decision trees: the 'no' connector label."""
+
+
+class Font(_Strict):
+    """A font family and its files (relative to the theme folder; freely licensed, shipped)."""
+
+    family: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+
+class Fonts(_Strict):
+    body: Font
+    heading: Font
+    mono: Font
+
+
+class Deck(_Strict):
+    """Slide sizes in points; minimums are where shrinking stops and splitting starts."""
+
+    title_size: float = Field(30, gt=0)
+    section_size: float = Field(36, gt=0)
+    body_size: float = Field(20, gt=0)
+    min_body_size: float = Field(14, gt=0)
+    code_size: float = Field(16, gt=0)
+    min_code_size: float = Field(10, gt=0)
+    table_size: float = Field(14, gt=0)
+    min_table_size: float = Field(10, gt=0)
+    footer_size: float = Field(10, gt=0)
+    notes_size: float = Field(12, gt=0)
+    margin: float = Field(0.5, ge=0)
+    """Inches, on every side of the slide."""
+    line_spacing: float = Field(1.2, gt=0)
+    """Line pitch as a multiple of the font size (used to measure what fits)."""
+
+
+class Margins(_Strict):
+    """Page margins in millimetres (inner/outer become left/right when not printing duplex)."""
+
+    top: float = 22
+    bottom: float = 24
+    inner: float = 24
+    outer: float = 18
+
+
+class Handbook(_Strict):
+    """Handbook sizes in points."""
+
+    body_size: float = Field(10, gt=0)
+    code_size: float = Field(8.2, gt=0)
+    line_height: float = Field(1.45, gt=0)
+    h1_size: float = Field(24, gt=0)
+    h2_size: float = Field(15, gt=0)
+    h3_size: float = Field(12, gt=0)
+
+
+class ThemeSpec(_Strict):
+    """The schema of theme.yaml."""
+
+    extends: str | None = None
+    """A theme whose values this one starts from."""
+    description: str = ""
+    pygments_style: str = "friendly"
+    """The Pygments style that colours code in both outputs."""
+    colors: Colours = Colours()
+    fonts: Fonts
+    slide_size: Literal["16:9", "4:3"] = "16:9"
+    paper: Literal["a4", "letter"] = "a4"
+    margins: Margins = Margins()
+    logo: Path | None = None
+    pptx_template: Path | None = None
+    """A corporate .pptx/.potx whose masters and layouts the deck uses."""
+    deck: Deck = Deck()
+    handbook: Handbook = Handbook()
+
+
+class Theme:
+    """A loaded theme: the validated spec plus the folders it came from (for templates and files)."""
+
+    def __init__(self, name: str, spec: ThemeSpec, folders: tuple[Path, ...]):
+        self.name = name
+        self.spec = spec
+        self.folders = folders  # this theme first, then what it extends
+
+    def __getattr__(self, item: str):
+        return getattr(self.spec, item)
+
+    @property
+    def root(self) -> Path:
+        return self.folders[0]
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        """Jinja2/CSS search path: the theme's own `templates/`, then its parents'."""
+        return [f / "templates" for f in self.folders if (f / "templates").is_dir()]
+
+    @cached_property
+    def files(self) -> tuple[Path, ...]:
+        """Every file the theme consists of (for cache keys and watch)."""
+        found = []
+        for folder in self.folders:
+            found += sorted(p for p in folder.rglob("*") if p.is_file())
+        return tuple(found)
+
+    @property
+    def slide_width_in(self) -> float:
+        return 13.333 if self.spec.slide_size == "16:9" else 10.0
+
+    @property
+    def slide_height_in(self) -> float:
+        return 7.5
+
+
+def find_theme(name: str, search: tuple[Path, ...] = ()) -> Path | None:
+    """Return the folder of theme `name`: `./themes/`, extra `search` folders, then shipped themes."""
+    for base in (Path.cwd() / "themes", *search, SHIPPED_THEMES):
+        candidate = base / name
+        if (candidate / THEME_FILE).is_file():
+            return candidate.resolve()
+    return None
+
+
+def load_theme(name: str, origin: Location, search: tuple[Path, ...] = ()) -> Theme:
+    """Return theme `name` with its `extends:` chain merged; raise ThemeError listing every problem."""
+    diags = Diagnostics()
+    merged: dict = {}
+    folders: list[Path] = []
+    seen: set[str] = set()
+    current, where = name, origin
+    while current is not None:
+        folder = find_theme(current, search)
+        if folder is None:
+            shipped = sorted(p.name for p in SHIPPED_THEMES.iterdir() if (p / THEME_FILE).is_file())
+            diags.error(where, f"unknown theme '{current}'",
+                        f"themes are looked up in ./themes/ and among the shipped ones: {', '.join(shipped)}")
+            break
+        if current in seen:
+            diags.error(where, f"theme '{current}' extends itself", "remove the cycle in 'extends:'")
+            break
+        seen.add(current)
+        folders.append(folder)
+        path = folder / THEME_FILE
+        data = yamlsrc.parse(_read(path, diags), path, diags)
+        if data is None or not isinstance(data, dict):
+            if data is not None:
+                diags.error(Location(path), "theme.yaml must be a mapping of keys to values")
+            break
+        # Validate each file on its own when possible, so errors point at the right file.
+        _resolve_paths(data, folder)
+        merged = _deep_merge(data, merged)
+        current = data.get("extends")
+        where = Location(path, getattr(data, "lines", {}).get("extends", 1))
+    spec = None
+    if not diags.errors:
+        top = folders[0] / THEME_FILE
+        merged.pop("extends", None)
+        spec = yamlsrc.validate(ThemeSpec, merged, top, diags, what="theme")
+    if spec is not None:
+        _check_files(spec, folders[0] / THEME_FILE, diags)
+        _check_style(spec.pygments_style, folders[0] / THEME_FILE, diags)
+    diags.raise_if_errors(ThemeError)
+    assert spec is not None
+    return Theme(name, spec, tuple(folders))
+
+
+def _read(path: Path, diags: Diagnostics) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        diags.error(Location(path), f"cannot read theme file: {exc}")
+        return ""
+
+
+_PATH_KEYS = {"regular", "bold", "italic", "bold_italic", "logo", "pptx_template"}
+
+
+def _resolve_paths(data: dict, folder: Path) -> None:
+    """Make the file paths of one theme.yaml absolute, relative to the folder that names them."""
+    for key, value in list(data.items()):
+        if isinstance(value, dict):
+            _resolve_paths(value, folder)
+        elif key in _PATH_KEYS and isinstance(value, str):
+            data[key] = str((folder / value).resolve())
+
+
+def _deep_merge(child: dict, parent: dict) -> dict:
+    """Return `parent` overlaid with `child` (mappings merge key by key; other values replace)."""
+    out = yamlsrc.LineDict(parent)
+    out.lines = {**getattr(parent, "lines", {}), **getattr(child, "lines", {})}
+    out.line = getattr(child, "line", 1)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(parent.get(key), dict):
+            out[key] = _deep_merge(value, parent[key])
+        else:
+            out[key] = value
+    return out
+
+
+def _check_files(spec: ThemeSpec, path: Path, diags: Diagnostics) -> None:
+    for role in ("body", "heading", "mono"):
+        font: Font = getattr(spec.fonts, role)
+        for face in ("regular", "bold", "italic", "bold_italic"):
+            file = getattr(font, face)
+            if not file.is_file():
+                diags.error(Location(path), f"font file not found: fonts.{role}.{face} = {file}",
+                            "ship the font file inside the theme folder")
+    for key in ("logo", "pptx_template"):
+        file = getattr(spec, key)
+        if file is not None and not file.is_file():
+            diags.error(Location(path), f"{key} file not found: {file}", "paths are relative to the theme folder")
+
+
+def _check_style(style: str, path: Path, diags: Diagnostics) -> None:
+    from . import highlight
+
+    if not highlight.has_style(style):
+        diags.error(Location(path), f"unknown Pygments style '{style}'",
+                    f"one of: {', '.join(highlight.style_names())}")

@@ -1,0 +1,49 @@
+"""deckbook's task menu: each task calls the package (see `invoke --list`)."""
+
+from invoke import Exit, task
+
+from deckbook import project
+
+
+def _done(code: int) -> None:
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"course": "a slug under content/ or a path (default: every course)", "version": "override the version",
+            "paper": "a4 or letter", "print": "print-shop PDF (bleed, crop marks)", "pdf_variant": "e.g. pdf/a-3b",
+            "strict": "warnings are errors", "quiet": "errors only"})
+def build(c, course=None, version=None, paper=None, print=False, pdf_variant=None, strict=False, quiet=False):
+    """Build the deck and both handbooks of every course (or one)."""
+    _done(project.run("build", course, *project.flags(version, paper, print, pdf_variant, strict, quiet)))
+
+
+@task(help={"course": "slug or path (default: every course)", "version": "override the version"})
+def deck(c, course=None, version=None, strict=False, quiet=False):
+    """Build the slide deck (.pptx) only."""
+    _done(project.run("deck", course, *project.flags(version, strict=strict, quiet=quiet)))
+
+
+@task(help={"course": "slug or path (default: every course)", "version": "override the version",
+            "paper": "a4 or letter", "print": "print-shop PDF", "pdf_variant": "e.g. pdf/a-3b or pdf/ua-1"})
+def handbook(c, course=None, version=None, paper=None, print=False, pdf_variant=None, strict=False, quiet=False):
+    """Build the handbooks (student and trainer PDF) only."""
+    _done(project.run("handbook", course, *project.flags(version, paper, print, pdf_variant, strict, quiet)))
+
+
+@task(help={"course": "slug or path (default: every course)", "strict": "warnings are errors"})
+def check(c, course=None, strict=False):
+    """Validate content without rendering: schema, placeholders, includes, overflow report."""
+    _done(project.run("check", course, *project.flags(strict=strict)))
+
+
+@task
+def clean(c):
+    """Remove build/ (and nothing else)."""
+    project.clean()
+
+
+@task(help={"args": "extra pytest arguments, e.g. '-k deck -x'"})
+def test(c, args=""):
+    """Run the test suite."""
+    _done(project.test(args))
