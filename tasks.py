@@ -31,10 +31,11 @@ def handbook(c, course=None, version=None, paper=None, print=False, pdf_variant=
     _done(project.run("handbook", course, *project.flags(version, paper, print, pdf_variant, strict, quiet)))
 
 
-@task(help={"course": "slug or path (default: every course)", "strict": "warnings are errors"})
-def check(c, course=None, strict=False):
+@task(help={"course": "slug or path (default: every course)", "strict": "warnings are errors",
+            "code": "also run `cargo test` in each course's code/ workspace"})
+def check(c, course=None, strict=False, code=False):
     """Validate content without rendering: schema, placeholders, includes, overflow report."""
-    _done(project.run("check", course, *project.flags(strict=strict)))
+    _done(project.run("check", course, *project.flags(strict=strict)) or (code and project.cargo_test(course)))
 
 
 @task

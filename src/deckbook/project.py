@@ -48,3 +48,14 @@ def clean() -> None:
 def test(args: str = "") -> int:
     """Run the test suite (the README's test command)."""
     return subprocess.call([sys.executable, "-m", "pytest", *args.split()])
+
+
+def cargo_test(course: str | None = None) -> int:
+    """Run `cargo test` in every course's Cargo workspace (code/Cargo.toml); return the worst exit code."""
+    codes = []
+    for path in courses(course):
+        workspace = Path(path) / "code"
+        if (workspace / "Cargo.toml").is_file():
+            print(f"cargo test --workspace in {workspace}", flush=True)
+            codes.append(subprocess.call(["cargo", "test", "--workspace", "--locked", "--quiet"], cwd=workspace))
+    return max(codes, default=0)

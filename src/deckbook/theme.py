@@ -245,6 +245,7 @@ def _deep_merge(child: dict, parent: dict) -> dict:
     """Return `parent` overlaid with `child` (mappings merge key by key; other values replace)."""
     out = yamlsrc.LineDict(parent)
     out.lines = {**getattr(parent, "lines", {}), **getattr(child, "lines", {})}
+    out.cols = {**getattr(parent, "cols", {}), **getattr(child, "cols", {})}
     out.line = getattr(child, "line", 1)
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(parent.get(key), dict):

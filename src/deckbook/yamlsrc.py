@@ -24,6 +24,7 @@ class LineDict(dict):
 
     line: int = 1
     lines: dict[Any, int]
+    cols: dict[Any, int]
 
 
 class LineList(list):
@@ -31,6 +32,7 @@ class LineList(list):
 
     line: int = 1
     lines: list[int]
+    cols: list[int]
 
 
 class _Loader(yaml.SafeLoader):
@@ -42,6 +44,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.lines = {}
+    result.cols = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
@@ -49,6 +52,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
+        result.cols[key] = key_node.start_mark.column + 1
     return result
 
 
@@ -56,6 +60,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
+    result.cols = [child.start_mark.column + 1 for child in node.value]
     return result
 
 
@@ -92,18 +97,23 @@ def parse(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -> Any
 
 def line_of(data: Any, loc: tuple, first_line: int = 1) -> int:
     """Return the source line of the value at key path `loc` inside `data` (as deep as known)."""
-    line = getattr(data, "line", 1)
+    return position(data, loc, first_line)[0]
+
+
+def position(data: Any, loc: tuple, first_line: int = 1) -> tuple[int, int]:
+    """Return the source (line, column) of the key at path `loc` inside `data` (as deep as known)."""
+    line, col = getattr(data, "line", 1), 1
     node = data
     for key in loc:
         if isinstance(node, LineDict) and key in node:
-            line = node.lines[key]
+            line, col = node.lines[key], node.cols[key]
             node = node[key]
         elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
-            line = node.lines[key]
+            line, col = node.lines[key], node.cols[key]
             node = node[key]
         else:
             break
-    return first_line - 1 + line
+    return first_line - 1 + line, col
 
 
 def validate(model: type[M], data: Any, path: Path, diags: Diagnostics, first_line: int = 1,
@@ -115,19 +125,19 @@ def validate(model: type[M], data: Any, path: Path, diags: Diagnostics, first_li
         for err in exc.errors():
             loc = tuple(err["loc"])
             key_path = ".".join(str(p) for p in loc) or (what or "document")
-            line = line_of(data, loc, first_line)
+            line, col = position(data, loc, first_line)
             if err["type"] == "extra_forbidden":
                 parent = _model_at(model, loc[:-1])
                 allowed = sorted(parent.model_fields) if parent else []
                 close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
-                diags.error(Location(path, line), f"unknown key '{key_path}'", hint)
+                diags.error(Location(path, line, col), f"unknown key '{key_path}'", hint)
             elif err["type"] == "missing":
-                diags.error(Location(path, line), f"missing key '{key_path}'", "this key is required")
+                diags.error(Location(path, line, col), f"missing key '{key_path}'", "this key is required")
             else:
                 value = err.get("input")
                 shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-                diags.error(Location(path, line), f"'{key_path}': {err['msg']} (got {shown})".replace(") (", "; "),
+                diags.error(Location(path, line, col), f"'{key_path}': {err['msg']} (got {shown})".replace(") (", "; "),
                             _type_hint(err))
         return None
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
+from . import placeholders
 from .markdown import ChapterParser, ParsedChapter
 from .structure import Anchors, build_slides, slide_level
 
@@ -93,14 +94,12 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
         if text is not None:
             sources.add(path)
             parsed.append(ChapterParser(root, path, text, diags, sources).parse())
-    if spec is None:
-        diags.raise_if_errors(ContentError)
-    assert spec is not None
-    level = spec.slide_level or slide_level(parsed)
+    level = (spec.slide_level if spec else None) or slide_level(parsed)
     anchors = Anchors()
     chapters = tuple(_chapter(p, level, anchors, diags) for p in parsed)
     _check_links(parsed, anchors, diags)
     diags.raise_if_errors(ContentError, strict)
+    assert spec is not None  # a missing spec was reported as an error above
     meta = m.CourseMeta(
         title=spec.title, subtitle=spec.subtitle, version=version or spec.version,
         authors=tuple(spec.authors), organisation=spec.organisation, language=spec.language,
@@ -113,6 +112,8 @@ def _course_spec(path: Path, diags: Diagnostics) -> CourseSpec | None:
     text = _read_text(path, diags)
     if text is None:
         return None
+    for number, line in enumerate(text.split("\n"), 1):
+        placeholders.scan(line, path, number, diags)
     data = yamlsrc.parse(text, path, diags)
     if data is None and not diags.errors:
         diags.error(Location(path), "course.yaml is empty", "it needs at least a title:")

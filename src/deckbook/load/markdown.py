@@ -458,12 +458,12 @@ class ChapterParser:
     # --- placeholders -------------------------------------------------------------------------
 
     def _scan_placeholders(self, tokens) -> None:
-        """Report placeholders in prose and in untyped code blocks (typed code may use brackets)."""
+        """Report placeholders in prose, untyped code and structured blocks (typed code may use brackets)."""
         skip: set[int] = set()
         for tok in tokens:
             if tok.type == "fence" and tok.map:
                 language = tok.info.strip().split(" ")[0].lower()
-                if language not in PLAIN_LANGUAGES:
+                if language not in (*PLAIN_LANGUAGES, *STRUCTURED):
                     skip.update(range(tok.map[0], tok.map[1]))
         for i, line in enumerate(self.lines):
             if i not in skip:

@@ -1,0 +1,58 @@
+"""Shared fixtures: tiny course builders, golden-file comparison (`--update-golden` rewrites them)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/<name>; with --update-golden, write it instead."""
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden") or not path.exists():
+            if not request.config.getoption("--update-golden"):
+                pytest.fail(f"golden file {path} is missing: run pytest --update-golden and review it")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path} (review, then --update-golden)"
+
+    return compare
+
+
+@pytest.fixture
+def make_course(tmp_path: Path):
+    """Return a builder: make_course({"01-a.md": "...", "code/x.rs": "..."}, course_yaml=...) → folder."""
+
+    def build(files: dict[str, str | bytes], course_yaml: str = "title: T\nversion: '1.0'\ndate: 2026-01-01\n",
+              name: str = "course") -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "course.yaml").write_text(textwrap.dedent(course_yaml), encoding="utf-8")
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return root
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def mini() -> Path:
+    return FIXTURES / "mini"
