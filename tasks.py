@@ -48,3 +48,36 @@ def clean(c):
 def test(c, args=""):
     """Run the test suite."""
     _done(project.test(args))
+
+
+@task(help={"name": "the new course's slug (created under content/)", "title": "its title"})
+def new(c, name, title=None):
+    """Scaffold a course from the examples template (its placeholders fail `check` until filled)."""
+    _done(project.new(name, title))
+
+
+@task(help={"course": "slug or path (default: the only course, or rust-backend)"})
+def watch(c, course=None):
+    """Rebuild what changed on every save (Ctrl-C to stop)."""
+    project.watch(course)
+
+
+@task(help={"version": "release version (default: each course's)"})
+def release(c, version=None):
+    """Clean, reproducible build of every course into build/release/<version>/ with SHA256SUMS and manifest.json."""
+    project.release(version)
+
+
+@task(help={"scales": "comma-separated course scales", "runs": "runs per measurement (median)",
+            "pandoc": "also time the pandoc pipeline when pandoc is installed"})
+def bench(c, scales="1,10,50", runs=3, pandoc=True):
+    """Benchmark cold / no-op / one-chapter builds of scaled courses, against pandoc; writes docs/benchmarks.md."""
+    from deckbook import bench as b
+
+    b.main([int(s) for s in scales.split(",")], int(runs), pandoc)
+
+
+@task(help={"course": "slug or path (default: every course with a measure command)"})
+def measure(c, course=None):
+    """Re-run the course's measurements (the numbers its metrics blocks show)."""
+    _done(project.measure(course))

@@ -1,16 +1,23 @@
-"""The pipeline: load → theme → render each output → write atomically. One straight line of named steps."""
+"""The pipeline: load → theme → check → render each output (in parallel, atomically) → record.
+
+One straight line of named steps; the cache decides what needs rendering at all.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import importlib
+import multiprocessing
 import os
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-from . import model as m
+from . import cache, model as m
 from .errors import Diagnostic, Diagnostics, Location, RenderError
 from .load import find_course, load_course
 from .options import Options
@@ -34,13 +41,17 @@ OUTPUTS: dict[str, Output] = {
 }
 GROUPS = {"all": tuple(OUTPUTS), "deck": ("deck",), "handbook": ("handbook", "handbook-trainer")}
 
+Progress = Callable[[str, float], None]
+
 
 @dataclass(frozen=True)
 class Result:
-    """What a build produced, and the warnings it met."""
+    """What a build produced: the files, which of them were rendered (not cached), and warnings."""
 
-    course: m.Course
-    files: tuple[Path, ...]
+    slug: str
+    version: str
+    files: dict[str, Path]  # output name → file
+    rendered: tuple[str, ...]
     warnings: tuple[Diagnostic, ...]
 
 
@@ -52,37 +63,71 @@ def load(course_ref: str | Path, version: str | None = None, strict: bool = Fals
     return course, theme, diags
 
 
+def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[str, ...] = GROUPS["all"],
+          options: Options = Options(), version: str | None = None, jobs: int | None = None,
+          progress: Progress | None = None) -> Result:
+    """Build `outputs` of one course into `out_dir` (default build/<slug>/); unchanged outputs are kept."""
+    started = time.perf_counter()
+    root = find_course(course_ref)
+    out_dir = out_dir or Path("build") / root.name
+    manifest = cache.Manifest(out_dir)
+    cached = _cached_files(root, manifest, outputs, options, version)
+    if cached is not None:
+        _tell(progress, "up to date", _since(started))
+        return Result(root.name, manifest.data["version"], cached, (), ())
+    course, theme, diags = load(root, version, options.strict)
+    _tell(progress, "load", _since(started))
+    if "deck" in outputs:
+        check(course, theme, diags, options.strict)
+    inputs = [*course.sources, *theme.files]
+    key = cache.inputs_key(root, [*inputs, *_globbed(root, theme.folders)])
+    targets = {name: output_path(course, out_dir, name) for name in outputs}
+    keys = {name: cache.output_key(key, name, options, version) for name in outputs}
+    todo = [name for name in outputs if not manifest.fresh(name, keys[name], targets[name])]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _lock(out_dir):
+        render_all(todo, course, theme, targets, options, jobs, progress)
+        for name in todo:
+            manifest.record([*inputs, *theme.folders], name, keys[name], targets[name])
+        manifest.data["version"] = course.meta.version
+        manifest.save()
+    _tell(progress, "total", _since(started))
+    return Result(course.slug, course.meta.version, targets, tuple(todo), tuple(diags.warnings))
+
+
 def output_path(course: m.Course, out_dir: Path, name: str) -> Path:
     """Return where output `name` of `course` is written."""
     return out_dir / f"{course.slug}-{course.meta.version}{OUTPUTS[name].suffix}"
 
 
-def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[str, ...] = GROUPS["all"],
-          options: Options = Options(), version: str | None = None) -> Result:
-    """Build `outputs` of one course into `out_dir` (default build/<slug>/) and return what was written."""
-    course, theme, diags = load(course_ref, version, options.strict)
-    out_dir = out_dir or Path("build") / course.slug
-    if "deck" in outputs:
-        check(course, theme, diags, options.strict)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = []
-    with _lock(out_dir):
-        for name in outputs:
-            files.append(render(name, course, theme, output_path(course, out_dir, name), options))
-    return Result(course, tuple(files), tuple(diags.warnings))
+def render_all(names: list[str], course: m.Course, theme: Theme, targets: dict[str, Path], options: Options,
+               jobs: int | None = None, progress: Progress | None = None) -> None:
+    """Render each output in `names`, in worker processes when there is more than one and more than one core."""
+    jobs = min(len(names), jobs or os.cpu_count() or 1)
+    if jobs <= 1:
+        for name in names:
+            _tell(progress, name, render(name, course, theme, targets[name], options))
+        return
+    # fork: the workers inherit the loaded course and theme instead of unpickling them.
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {name: pool.submit(render, name, course, theme, targets[name], options) for name in names}
+        for name, future in futures.items():
+            _tell(progress, name, future.result())
 
 
-def render(name: str, course: m.Course, theme: Theme, target: Path, options: Options) -> Path:
-    """Render output `name` to `target` atomically: a temporary file beside it, then a rename."""
+def render(name: str, course: m.Course, theme: Theme, target: Path, options: Options) -> float:
+    """Render output `name` to `target` atomically (a temporary file beside it, then a rename); return seconds."""
+    started = time.perf_counter()
     output = OUTPUTS[name]
     renderer = importlib.import_module(output.module)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        renderer.render(course, theme, tmp, replace(options, edition=output.edition))
+        with _source_date(course.meta.date):
+            renderer.render(course, theme, tmp, replace(options, edition=output.edition))
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    return target
+    return time.perf_counter() - started
 
 
 def check(course: m.Course, theme: Theme, diags: Diagnostics, strict: bool = False) -> Diagnostics:
@@ -94,6 +139,42 @@ def check(course: m.Course, theme: Theme, diags: Diagnostics, strict: bool = Fal
     return diags
 
 
+def _cached_files(root: Path, manifest: cache.Manifest, outputs: tuple[str, ...], options: Options,
+                  version: str | None) -> dict[str, Path] | None:
+    """Return the outputs when the last build's inputs are unchanged (checked without parsing anything)."""
+    entries = manifest.data.get("outputs", {})
+    if not manifest.inputs or any(name not in entries for name in outputs):
+        return None
+    files = [p for p in manifest.inputs if not p.is_dir()]
+    folders = [p for p in manifest.inputs if p.is_dir()]
+    key = cache.inputs_key(root, [*files, *_globbed(root, tuple(folders))])
+    targets = {name: manifest.path.parent.parent / entries[name]["file"] for name in outputs}
+    fresh = all(manifest.fresh(name, cache.output_key(key, name, options, version), target)
+                for name, target in targets.items())
+    return targets if fresh else None
+
+
+def _globbed(root: Path, theme_folders: tuple[Path, ...]) -> list[Path]:
+    """Return files whose mere appearance changes a build: chapters, course.yaml, theme files."""
+    found = [root / "course.yaml", *root.glob("*.md")]
+    for folder in theme_folders:
+        found += [p for p in folder.rglob("*") if p.is_file()]
+    return found
+
+
+@contextlib.contextmanager
+def _source_date(date: dt.date) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH (read by fontTools for font subset tags) to the course date if unset."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 @contextlib.contextmanager
 def _lock(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on `out_dir`, so two builds at once wait rather than tear files."""
@@ -103,3 +184,12 @@ def _lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _tell(progress: Progress | None, step: str, seconds: float) -> None:
+    if progress is not None:
+        progress(step, seconds)
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started

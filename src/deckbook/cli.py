@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="print-shop PDF: 3 mm bleed, crop marks, duplex margins")
         cmd.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the theme's)")
         cmd.add_argument("--pdf-variant", choices=PDF_VARIANTS, help="PDF/A or PDF/UA variant")
+        cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
         cmd.set_defaults(func=func, outputs=name)
     cmd = sub.add_parser("check", help="validate content without rendering; list overflow decisions")
     _common(cmd)
@@ -68,13 +69,18 @@ def _build(args: argparse.Namespace) -> int:
     from .build import GROUPS, build
 
     options = Options(paper=args.paper, print_mode=args.print_mode, pdf_variant=args.pdf_variant, strict=args.strict)
+    progress = None if args.quiet else _progress
     result = build(args.path, args.out, GROUPS["all" if args.outputs == "build" else args.outputs],
-                   options, args.course_version)
+                   options, args.course_version, args.jobs, progress)
     _report(result.warnings, args.quiet)
     if not args.quiet:
-        for path in result.files:
-            print(f"wrote {path}")
+        for name, path in result.files.items():
+            print(f"{'wrote' if name in result.rendered else 'kept '} {path}", file=sys.stderr)
     return 0
+
+
+def _progress(step: str, seconds: float) -> None:
+    print(f"  {step:<18} {seconds:6.2f} s", file=sys.stderr, flush=True)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -85,6 +85,9 @@ class DeckbookError(Exception):
         self.diagnostics = diagnostics
         super().__init__("\n".join(str(d) for d in diagnostics))
 
+    def __reduce__(self):  # keep the diagnostics when the error crosses a process boundary
+        return (type(self), (self.diagnostics,))
+
 
 class ContentError(DeckbookError):
     """A problem in a course: course.yaml, chapters, includes, images."""

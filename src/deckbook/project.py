@@ -40,6 +40,11 @@ def flags(version: str | None = None, paper: str | None = None, print_mode: bool
     return out
 
 
+def new(name: str, title: str | None = None) -> int:
+    """Scaffold content/<name>/ from the examples template."""
+    return cli.main(["new", str(CONTENT / name), *(["--title", title] if title else [])])
+
+
 def clean() -> None:
     """Remove build/ and nothing else."""
     shutil.rmtree(BUILD, ignore_errors=True)
@@ -58,4 +63,35 @@ def cargo_test(course: str | None = None) -> int:
         if (workspace / "Cargo.toml").is_file():
             print(f"cargo test --workspace in {workspace}", flush=True)
             codes.append(subprocess.call(["cargo", "test", "--workspace", "--locked", "--quiet"], cwd=workspace))
+    return max(codes, default=0)
+
+
+def watch(course: str | None = None) -> None:
+    """Watch one course (the given one, or the first under content/) and rebuild on every save."""
+    from .watch import watch as run_watch
+
+    targets = courses(course)
+    try:
+        run_watch(targets[0])
+    except KeyboardInterrupt:
+        pass
+
+
+def release(version: str | None = None) -> list[Path]:
+    """Clean build of every course into build/release/<version>/; print and return the folders."""
+    from .release import release as run_release
+
+    folders = run_release(courses(), version)
+    for folder in folders:
+        print(f"release: {folder} (check with: cd {folder} && sha256sum -c SHA256SUMS)")
+    return folders
+
+
+def measure(course: str | None = None) -> int:
+    """Run each course's `code/measure.sh` (the command that regenerates its measured numbers)."""
+    codes = []
+    for path in courses(course):
+        script = Path(path) / "code" / "measure.sh"
+        if script.is_file():
+            codes.append(subprocess.call(["bash", str(script)], cwd=script.parent))
     return max(codes, default=0)
