@@ -39,7 +39,8 @@ def library_versions() -> dict[str, str]:
 def file_digest(path: Path) -> str:
     """Return the sha256 of a file's bytes ('' when it is gone)."""
     try:
-        return hashlib.file_digest(path.open("rb"), "sha256").hexdigest()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
 

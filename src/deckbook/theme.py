@@ -76,6 +76,8 @@ class Fonts(_Strict):
 class Deck(_Strict):
     """Slide sizes in points; minimums are where shrinking stops and splitting starts."""
 
+    cover_title_size: float = Field(40, gt=0)
+    """The course title on the title slide."""
     title_size: float = Field(30, gt=0)
     section_size: float = Field(36, gt=0)
     body_size: float = Field(20, gt=0)
@@ -141,6 +143,8 @@ class Theme:
         self.folders = folders  # this theme first, then what it extends
 
     def __getattr__(self, item: str):
+        if item.startswith("__") or item == "spec":  # not yet set while unpickling in a worker
+            raise AttributeError(item)
         return getattr(self.spec, item)
 
     @property
