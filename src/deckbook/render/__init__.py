@@ -1,0 +1,1 @@
+"""Renderers: one module (or package) per output, each with one public `render()`."""

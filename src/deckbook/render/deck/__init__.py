@@ -1,0 +1,43 @@
+"""The deck renderer: a course and a theme become an editable, 16:9, syntax-highlighted .pptx.
+
+python-pptx is imported in this package only, and only when a deck is written or read: the layout
+(`layout.plan_deck`) is pure, so `report()` — the overflow report of `invoke check` — costs only font
+measurement. The default template lives in the default theme (see `package.DEFAULT_TEMPLATE`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import Diagnostic, RenderError
+from ...model import Course
+from ...options import Options
+from ...theme import Theme
+from .layout import plan_deck
+
+__all__ = ["render", "report", "describe"]
+
+
+def render(course: Course, theme: Theme, out: Path, options: Options) -> Path:
+    """Write the deck of `course` to `out` and return `out`; with `options.strict`, overflow is an error."""
+    from . import package, writer  # python-pptx: only when a deck is really written
+
+    plan = plan_deck(course, theme)
+    if options.strict and plan.diagnostics:
+        raise RenderError([Diagnostic(d.location, d.message, d.hint, "error") for d in plan.diagnostics])
+    prs = package.open_template(theme)
+    writer.draw_deck(prs, plan, writer.Pen(theme, course.meta.language))
+    package.set_core_properties(prs, course)
+    return package.save(prs, out, course)
+
+
+def report(course: Course, theme: Theme) -> list[Diagnostic]:
+    """Return every shrink, split and wrap the deck needs, as warnings with the block's file:line."""
+    return list(plan_deck(course, theme).diagnostics)
+
+
+def describe(path: Path) -> str:
+    """Return a text description of the .pptx at `path` (titles, shapes, texts, run colours)."""
+    from .description import describe as _describe
+
+    return _describe(path)

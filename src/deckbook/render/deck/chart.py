@@ -1,0 +1,64 @@
+"""Metrics as a native clustered column chart (python-pptx chart), coloured from the theme."""
+
+from __future__ import annotations
+
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
+from pptx.oxml.ns import qn
+from pptx.slide import Slide
+from pptx.util import Pt
+
+from ...theme import Theme
+from .frames import ChartFrame
+
+
+def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
+    """Add a clustered column chart of `frame.metrics`: one category per row, before and after series."""
+    metrics, colors = frame.metrics, theme.spec.colors
+    data = CategoryChartData(number_format="General")
+    data.categories = [row.name for row in metrics.rows]
+    data.add_series(metrics.before_label, [row.before for row in metrics.rows])
+    data.add_series(metrics.after_label, [row.after for row in metrics.rows])
+    box = frame.box
+    shape = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h),
+                                   data)
+    shape.name = "Metrics chart"
+    chart = shape.chart
+    _unsigned_axis_ids(chart)
+    chart.font.size = Pt(frame.size)
+    chart.font.name = theme.spec.fonts.body.family
+    chart.font.color.rgb = _rgb(colors.text)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    for series, colour in zip(chart.plots[0].series, (colors.muted, colors.primary)):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb(colour)
+    plot = chart.plots[0]
+    plot.gap_width = 80
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(frame.size * 0.85)
+    axis = chart.value_axis
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(colors.code_border)
+    axis.format.line.fill.background()
+    if metrics.unit:  # on the tick labels: LibreOffice repeats an axis title under the categories
+        axis.tick_labels.number_format = f'General" {_quote(metrics.unit)}"'
+        axis.tick_labels.number_format_is_linked = False
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', "'")
+
+
+def _unsigned_axis_ids(chart) -> None:
+    """Make python-pptx's negative axis ids unsigned, as the schema (xsd:unsignedInt) requires."""
+    for node in chart._chartSpace.iter(qn("c:axId"), qn("c:crossAx")):
+        node.set("val", str(int(node.get("val")) & 0xFFFFFFFF))
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#"))

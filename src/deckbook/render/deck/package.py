@@ -1,0 +1,143 @@
+"""The .pptx package: the template it starts from, its core properties, and byte-identical saving.
+
+The default template is `themes/default/deck-template.pptx` (16:9; made by `tools/make_deck_template.py`
+from python-pptx's 4:3 default). A theme's `pptx_template:` replaces it; a `.potx` is accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.presentation import Presentation as PresentationObject
+
+from ...model import Course
+from ...theme import SHIPPED_THEMES, Theme
+
+DEFAULT_TEMPLATE = SHIPPED_THEMES / "default" / "deck-template.pptx"
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+_PRESENTATION_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+_W3CDTF = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def template_path(theme: Theme) -> Path:
+    """Return the template the deck starts from: the theme's `pptx_template`, else the shipped one."""
+    return theme.spec.pptx_template or DEFAULT_TEMPLATE
+
+
+def open_template(theme: Theme) -> PresentationObject:
+    """Return a presentation from the theme's template, sized to the theme, with no slides."""
+    blob = template_path(theme).read_bytes()
+    # python-pptx refuses a .potx (#1070): present its main part as a presentation instead.
+    prs = Presentation(io.BytesIO(_as_presentation(blob)))
+    _drop_slides(prs)
+    prs.slide_width = round(theme.slide_width_in * 914400 / 12700) * 12700
+    prs.slide_height = round(theme.slide_height_in * 914400)
+    return prs
+
+
+def _as_presentation(blob: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(blob)) as src:
+        types = src.read("[Content_Types].xml")
+        if _TEMPLATE_TYPE not in types:
+            return blob
+        return _rezip({name: src.read(name) for name in src.namelist()} |
+                      {"[Content_Types].xml": types.replace(_TEMPLATE_TYPE, _PRESENTATION_TYPE)},
+                      (1980, 1, 1, 0, 0, 0))
+
+
+def _drop_slides(prs: PresentationObject) -> None:
+    """Remove a template's sample slides (a corporate template often has some)."""
+    ids = prs.slides._sldIdLst  # python-pptx has no API to delete a slide
+    for sld_id in list(ids):
+        prs.part.drop_rel(sld_id.rId)
+        ids.remove(sld_id)
+
+
+def set_core_properties(prs: PresentationObject, course: Course) -> None:
+    """Set every core property from the course, so nothing of the template's remains."""
+    meta = course.meta
+    props = prs.core_properties
+    authors = ", ".join(meta.authors)
+    when = dt.datetime.combine(meta.date, dt.time(0, 0))
+    props.title = meta.title
+    props.subject = meta.subtitle
+    props.author = authors
+    props.keywords = "; ".join(ch.title for ch in course.chapters if not ch.handbook_only)
+    props.comments = ""
+    props.category = ""
+    props.content_status = ""
+    props.identifier = course.slug
+    props.language = meta.language
+    props.version = meta.version
+    props.revision = 1
+    props.last_modified_by = authors or "deckbook"
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def save(prs: PresentationObject, out: Path, course: Course) -> Path:
+    """Write `prs` to `out` so that the same deck always gives the same bytes."""
+    for chart_part in _chart_parts(prs):
+        workbook = chart_part.chart_workbook
+        if workbook.xlsx_part is not None:
+            workbook.update_from_xlsx_blob(_stable_xlsx(workbook.xlsx_part.blob, course.meta.date))
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    with zipfile.ZipFile(buffer) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    parts["docProps/app.xml"] = _app_xml(prs)
+    out.write_bytes(_rezip(parts, _zip_date(course.meta.date)))
+    return out
+
+
+def _chart_parts(prs: PresentationObject):
+    for slide in prs.slides:
+        for rel in slide.part.rels.values():
+            if rel.reltype == RT.CHART:
+                yield rel.target_part
+
+
+def _stable_xlsx(blob: bytes, date: dt.date) -> bytes:
+    """Return a chart's workbook with the clock's creation date replaced by the course date."""
+    stamp = f"{date.isoformat()}T00:00:00Z".encode()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src:
+        parts = {name: _W3CDTF.sub(stamp, src.read(name)) for name in src.namelist()}
+    return _rezip(parts, _zip_date(date))
+
+
+def _zip_date(date: dt.date) -> tuple[int, int, int, int, int, int]:
+    return (date.year, date.month, date.day, 0, 0, 0) if date.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+
+
+def _rezip(parts: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
+    """Return a zip of `parts` in a fixed order with fixed dates and attributes."""
+    buffer = io.BytesIO()
+    order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in order:
+            info = zipfile.ZipInfo(name, when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            out.writestr(info, parts[name])
+    return buffer.getvalue()
+
+
+def _app_xml(prs: PresentationObject) -> bytes:
+    """Return extended properties naming deckbook (not the template's application) and the counts."""
+    slides = len(prs.slides)
+    notes = sum(1 for s in prs.slides if s.has_notes_slide)
+    ratio = prs.slide_width / prs.slide_height
+    fmt = "Widescreen" if abs(ratio - 16 / 9) < 0.01 else "On-screen Show (4:3)"
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>deckbook</Application><PresentationFormat>{fmt}</PresentationFormat>"
+            f"<Slides>{slides}</Slides><Notes>{notes}</Notes></Properties>").encode()

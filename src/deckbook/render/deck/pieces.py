@@ -1,0 +1,919 @@
+"""Blocks as measurable pieces: each knows its height, how to split itself, and the frames it becomes.
+
+A piece is what the paginator moves around: one per block (a bullet list's text is one piece, a code
+block another), or a fragment of a block after a split. Sizes are in points; nothing here touches
+python-pptx, so the overflow report costs only font measurement.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from typing import Callable, Protocol
+
+from PIL import Image as PILImage
+
+from ... import highlight, model
+from ...errors import Diagnostic, Location
+from ...theme import Theme
+from . import diagram
+from .frames import (Box, Cell, ChartFrame, CodeFrame, CodeRun, Frame, ImageFrame, Para, RectFrame, Run,
+                     TableFrame, TextFrame, TreeFrame)
+from .measure import Faces, FontMetrics, Piece as TextPart, metrics, wrap
+
+SIZE_STEP = 0.5
+MARKERS = ("↪", "↳", "→", "»")  # the first one the mono font has marks a wrapped code line
+PX_PER_INCH = 96.0
+BAR_WIDTH = 5.0  # the coloured bar on the left of a callout or a quotation
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The text sizes in force on one slide (points)."""
+
+    body: float
+    code: float
+    table: float
+
+
+@dataclass
+class Context:
+    """What every piece needs: the theme, its fonts' metrics, the code palette, and the warnings so far."""
+
+    theme: Theme
+    area_height: float
+    warnings: dict[tuple, Diagnostic] = field(default_factory=dict)
+
+    @cached_property
+    def body(self) -> Faces:
+        return _faces(self.theme.spec.fonts.body, self.theme.spec.fonts.mono)
+
+    @cached_property
+    def heading(self) -> Faces:
+        return _faces(self.theme.spec.fonts.heading, self.theme.spec.fonts.mono)
+
+    @cached_property
+    def mono(self) -> FontMetrics:
+        return metrics(self.theme.spec.fonts.mono.regular)
+
+    @cached_property
+    def advance(self) -> float:
+        """Return the advance of one monospace column, in em."""
+        return self.mono.width("0", 1.0)
+
+    @cached_property
+    def marker(self) -> str:
+        return next((m for m in MARKERS if self.mono.has(m)), ">")
+
+    @cached_property
+    def palette(self) -> highlight.Palette:
+        return highlight.palette(self.theme.spec.pygments_style)
+
+    @property
+    def colors(self):
+        return self.theme.spec.colors
+
+    @property
+    def deck(self):
+        return self.theme.spec.deck
+
+    def pitch(self, size: float) -> float:
+        return size * self.deck.line_spacing
+
+    def warn(self, loc: Location, message: str, hint: str = "") -> None:
+        """Record a warning once (layout tries several sizes, so the same finding recurs)."""
+        self.warnings.setdefault((loc, message), Diagnostic(loc, message, hint, "warning"))
+
+    def lines(self, runs: tuple[Run, ...], size: float, width: float, heading: bool = False) -> int:
+        """Return how many lines `runs` wrap into at `size` in `width` points."""
+        return _lines(self.heading if heading else self.body, runs, size, round(width, 2))
+
+    def plain_lines(self, text: str, size: float, width: float) -> int:
+        return self.lines((Run(text),), size, width)
+
+
+def _faces(font, mono) -> Faces:
+    return Faces(font.regular, font.bold, font.italic, font.bold_italic, mono.regular)
+
+
+@lru_cache(maxsize=1 << 16)  # the layout measures the same paragraphs at each size it tries
+def _lines(faces: Faces, runs: tuple[Run, ...], size: float, width: float) -> int:
+    return wrap([TextPart(r.text, _face(r)) for r in runs], faces, size, width)
+
+
+def _face(run: Run) -> str:
+    if run.mono:
+        return "mono"
+    return {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+            (True, True): "bold_italic"}[(run.bold, run.italic)]
+
+
+def round_size(size: float) -> float:
+    """Return `size` rounded down to the size step (sizes stay readable numbers like 13.5)."""
+    return math.floor(size / SIZE_STEP + 1e-9) * SIZE_STEP
+
+
+class Piece(Protocol):
+    """A block, or the part of one that fits a slide."""
+
+    loc: Location
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float: ...
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float: ...
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None: ...
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]: ...
+
+
+# --- inlines -------------------------------------------------------------------------------------
+
+
+def runs(inlines: model.Inlines, ctx: Context, style: Run = Run("")) -> tuple[Run, ...]:
+    """Return `inlines` as formatted runs (bold, italic, mono code, links), merged where alike."""
+    out: list[Run] = []
+    for node in inlines:
+        out.extend(_INLINE[type(node)](node, ctx, style))
+    return tuple(_merge(out))
+
+
+def _link_runs(node: model.Link, ctx: Context, style: Run) -> tuple[Run, ...]:
+    if node.target.startswith("#"):  # a cross-reference to a heading: no slide to jump to
+        return runs(node.children, ctx, style)
+    return runs(node.children, ctx, replace(style, link=node.target, color=ctx.colors.note))
+
+
+_INLINE: dict[type, Callable[..., tuple[Run, ...]]] = {
+    model.Text: lambda n, ctx, s: (replace(s, text=n.text),),
+    model.Code: lambda n, ctx, s: (replace(s, text=n.text, mono=True),),
+    model.Strong: lambda n, ctx, s: runs(n.children, ctx, replace(s, bold=True)),
+    model.Emph: lambda n, ctx, s: runs(n.children, ctx, replace(s, italic=not s.italic)),
+    model.Strike: lambda n, ctx, s: runs(n.children, ctx, replace(s, strike=True)),
+    model.Link: _link_runs,
+    model.LineBreak: lambda n, ctx, s: (replace(s, text="\n"),),
+}
+
+
+def _merge(items: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in items:
+        if out and run.text != "\n" and out[-1].text != "\n" and replace(out[-1], text="") == replace(run, text=""):
+            out[-1] = replace(run, text=out[-1].text + run.text)
+        elif run.text:
+            out.append(run)
+    return out
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParaSpec:
+    """A paragraph before sizes are known: `level` −1 is unindented; `bullet` "•", "3." or ""."""
+
+    runs: tuple[Run, ...]
+    level: int = -1
+    bullet: str = ""
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """Paragraphs, headings and list items: splits between paragraphs."""
+
+    paras: tuple[ParaSpec, ...]
+    loc: Location
+    keep_with_next: bool = False
+
+    def _paras(self, ctx: Context, sizes: Sizes) -> list[Para]:
+        return [_para(ctx, spec, sizes, i == 0) for i, spec in enumerate(self.paras)]
+
+    def _heights(self, ctx: Context, width: float, sizes: Sizes) -> list[float]:
+        out = []
+        for spec, para in zip(self.paras, self._paras(ctx, sizes)):
+            lines = ctx.lines(para.runs, para.size, width - para.margin, spec.heading)
+            out.append(para.space_before + lines * para.pitch)
+        return out
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return sum(self._heights(ctx, width, sizes))
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self.height(ctx, width, sizes)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        used, count = 0.0, 0
+        for h in self._heights(ctx, width, sizes):
+            if used + h > avail:
+                break
+            used, count = used + h, count + 1
+        if count == 0 or count == len(self.paras):
+            return None
+        return replace(self, paras=self.paras[:count]), replace(self, paras=self.paras[count:])
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        return [TextFrame(box, tuple(self._paras(ctx, sizes)))]
+
+
+def _para(ctx: Context, spec: ParaSpec, sizes: Sizes, first: bool) -> Para:
+    size = round_size(sizes.body * 1.15) if spec.heading else sizes.body
+    hang = 1.1 * size
+    margin = hang * (spec.level + 1) if spec.level >= 0 else 0.0
+    gap = 0.0 if first else (0.6 if spec.heading else 0.25 if spec.level >= 0 else 0.45) * size
+    runs_ = tuple(replace(r, bold=True) for r in spec.runs) if spec.heading else spec.runs
+    color = ctx.colors.primary if spec.heading else ctx.colors.text
+    return Para(runs_, size, ctx.pitch(size), margin, spec.bullet, gap, "l", color)
+
+
+def _bullet_paras(block: model.BulletList, ctx: Context, level: int, style: Run) -> list[ParaSpec | model.Block]:
+    """Return a list flattened to paragraphs (with levels and bullets) and the non-text blocks it holds."""
+    out: list[ParaSpec | model.Block] = []
+    for n, item in enumerate(block.items):
+        bullet = f"{block.start + n}." if block.ordered else "•"
+        for i, child in enumerate(item.blocks):
+            if isinstance(child, model.Paragraph):
+                out.append(ParaSpec(runs(child.children, ctx, style), level, bullet if i == 0 else ""))
+            elif isinstance(child, model.BulletList):
+                out.extend(_bullet_paras(child, ctx, level + 1, style))
+            else:
+                out.append(child)
+    return out
+
+
+# --- code ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodePiece:
+    """Source lines `start` to `end` (0-based, exclusive) of a code block."""
+
+    block: model.CodeBlock
+    start: int
+    end: int
+
+    @property
+    def loc(self) -> Location:
+        return self.block.loc
+
+    def size(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        """Return the size for the whole block: the slide's code size, smaller if a line is too wide."""
+        longest = max(_line_lengths(self.block)) + _number_width(self.block)
+        size = sizes.code
+        while size > ctx.deck.min_code_size and _columns(ctx, width, size) < longest:
+            size -= SIZE_STEP
+        return max(size, ctx.deck.min_code_size)
+
+    def _title_h(self, ctx: Context, size: float) -> float:
+        return ctx.pitch(_title_size(size)) + 0.3 * size if self.block.title else 0.0
+
+    def _rows(self, ctx: Context, width: float, size: float) -> list[list[tuple[CodeRun, ...]]]:
+        return [_code_rows(ctx, self.block, i, _columns(ctx, width, size)) for i in range(self.start, self.end)]
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        size = self.size(ctx, width, sizes)
+        rows = sum(len(r) for r in self._rows(ctx, width, size))
+        return self._title_h(ctx, size) + 2 * _pad_y(size) + rows * ctx.pitch(size)
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self.height(ctx, width, sizes)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        size = self.size(ctx, width, sizes)
+        capacity = int((avail - self._title_h(ctx, size) - 2 * _pad_y(size)) / ctx.pitch(size) + 1e-6)
+        ends, used = [], 0
+        for offset, rows in enumerate(self._rows(ctx, width, size)):
+            used += len(rows)
+            if used > capacity:
+                break
+            ends.append(self.start + offset + 1)
+        ends = [e for e in ends if e < self.end]
+        if not ends or ends[-1] - self.start < min(3, self.end - self.start - 1):
+            return None
+        cut = _best_break(self.block.lines, ends)
+        return replace(self, end=cut), replace(self, start=cut)
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        size = self.size(ctx, box.w, sizes)
+        frames: list[Frame] = []
+        title_h = self._title_h(ctx, size)
+        if self.block.title:
+            title = Run(self.block.title, mono=True, color=ctx.colors.muted)
+            tsize = _title_size(size)
+            frames.append(TextFrame(Box(box.x, box.y, box.w, ctx.pitch(tsize)),
+                                    (Para((title,), tsize, ctx.pitch(tsize)),)))
+        rows, highlighted = [], []
+        for offset, line_rows in enumerate(self._rows(ctx, box.w, size)):
+            if self.start + offset + 1 in self.block.hl_lines:
+                highlighted.extend(range(len(rows), len(rows) + len(line_rows)))
+            rows.extend(line_rows)
+        body = Box(box.x, box.y + title_h, box.w, 2 * _pad_y(size) + len(rows) * ctx.pitch(size))
+        frames.append(CodeFrame(body, size, ctx.pitch(size), _pad_x(size), _pad_y(size), tuple(rows),
+                                tuple(highlighted)))
+        self._report(ctx, box.w, sizes, size)
+        return frames
+
+    def _report(self, ctx: Context, width: float, sizes: Sizes, size: float) -> None:
+        if size < sizes.code:
+            ctx.warn(self.loc, f"code shrunk from {sizes.code:g} pt to {size:g} pt to fit its width",
+                     "shorten the longest lines")
+        cols = _columns(ctx, width, size) - _number_width(self.block)
+        lengths = _line_lengths(self.block)
+        wide = [i + 1 for i in range(self.start, self.end) if lengths[i] > cols]
+        if wide:
+            ctx.warn(self.loc, f"code lines wider than {cols} columns at {size:g} pt wrapped with "
+                     f"'{ctx.marker}' (lines {_ranges(wide)} of the block)", "shorten those lines")
+
+
+def _title_size(size: float) -> float:
+    return round_size(size * 0.85)
+
+
+def _pad_x(size: float) -> float:
+    return 0.75 * size
+
+
+def _pad_y(size: float) -> float:
+    return 0.45 * size
+
+
+def _number_width(block: model.CodeBlock) -> int:
+    """Return the columns taken by line numbers (digits and a space), 0 without numbers."""
+    if block.linenums is None:
+        return 0
+    return len(str(block.linenums + len(block.lines) - 1)) + 1
+
+
+def _columns(ctx: Context, width: float, size: float) -> int:
+    """Return how many monospace columns fit in a code box `width` points wide at `size`."""
+    return int((width - 2 * _pad_x(size)) / (ctx.advance * size) + 1e-6)
+
+
+def _tokens(block: model.CodeBlock) -> list[list[highlight.Span]]:
+    return _tokenize(block.code, block.language)
+
+
+def _line_lengths(block: model.CodeBlock) -> list[int]:
+    """Return the columns each line takes as shown (tabs expanded by the lexer)."""
+    return [sum(len(span.text) for span in line) for line in _tokens(block)]
+
+
+@lru_cache(maxsize=256)  # a split code block is laid out piece by piece; lex it once
+def _tokenize(code: str, language: str) -> list[list[highlight.Span]]:
+    return highlight.tokenize(code, language)
+
+
+def _code_rows(ctx: Context, block: model.CodeBlock, index: int, columns: int) -> list[tuple[CodeRun, ...]]:
+    """Return source line `index` as visual rows: one run per token; too-wide lines continue after a marker."""
+    numbers = _number_width(block)
+    width = max(columns - numbers, 4)
+    spans = _tokens(block)[index] if index < len(_tokens(block)) else []
+    muted = ctx.colors.muted
+    rows: list[list[CodeRun]] = [[]]
+    if numbers:
+        rows[0].append(CodeRun(f"{block.linenums + index:>{numbers - 1}} ", muted))
+    room = width
+    for span in spans:
+        style = ctx.palette.style(span.cls)
+        text = span.text
+        while text:
+            if room == 0:
+                rows.append([CodeRun(" " * numbers + ctx.marker + " ", muted)])
+                room = width - 2
+            chunk, text = text[:room], text[room:]
+            rows[-1].append(CodeRun(chunk, style.color or ctx.palette.text, style.bold, style.italic))
+            room -= len(chunk)
+    return [tuple(r) for r in rows]
+
+
+def _best_break(lines: list[str], ends: list[int]) -> int:
+    """Return the end (exclusive) to cut at: after a blank line, else before a top-level line, else last."""
+    window = [e for e in ends if e - ends[0] >= (ends[-1] - ends[0]) * 0.6]
+    for end in reversed(window):
+        if not lines[end - 1].strip():
+            return end
+    for end in reversed(window):
+        if end < len(lines) and lines[end][:1] not in ("", " ", "\t", "}", ")", "]"):
+            return end
+    return ends[-1]
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Return 1, 2, 3, 7 as "1-3, 7"."""
+    out: list[str] = []
+    for n in numbers:
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TablePiece:
+    """Body rows `start` to `end` of a table; the header row repeats on every part."""
+
+    cells: tuple[tuple[tuple[Run, ...], ...], ...]  # header first, then every body row
+    align: tuple[str, ...]
+    loc: Location
+    start: int
+    end: int
+
+    def _margins(self, size: float) -> tuple[float, float]:
+        return 0.5 * size, 0.3 * size
+
+    def _widths(self, ctx: Context, width: float, size: float) -> list[float]:
+        """Return column widths: natural widths, shrunk fairly when they do not fit, spread when they do."""
+        mx, _ = self._margins(size)
+        natural = [max(_one_line_width(ctx, row[c], size, r == 0) + 2 * mx + 1 for r, row in enumerate(self.cells))
+                   for c in range(len(self.cells[0]))]
+        return _share(natural, width)
+
+    def _row_heights(self, ctx: Context, width: float, size: float) -> list[float]:
+        mx, my = self._margins(size)
+        widths = self._widths(ctx, width, size)
+        out = []
+        for r, row in enumerate(self.cells):
+            lines = max(_cell_lines(ctx, cell, size, w - 2 * mx, r == 0) for cell, w in zip(row, widths))
+            out.append(lines * ctx.pitch(size) + 2 * my)
+        return out
+
+    def _visible(self) -> list[int]:
+        return [0, *range(self.start + 1, self.end + 1)]
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        heights = self._row_heights(ctx, width, sizes.table)
+        return sum(heights[r] for r in self._visible())
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self.height(ctx, width, sizes)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        heights = self._row_heights(ctx, width, sizes.table)
+        used, cut = heights[0], self.start
+        while cut < self.end and used + heights[cut + 1] <= avail:
+            used, cut = used + heights[cut + 1], cut + 1
+        if cut == self.start or cut == self.end:
+            return None
+        return replace(self, end=cut), replace(self, start=cut)
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        size = sizes.table
+        mx, my = self._margins(size)
+        heights = self._row_heights(ctx, box.w, size)
+        rows = []
+        for r in self._visible():
+            align = self.align
+            rows.append(tuple(Cell(runs_, _ALIGN.get(align[c] if c < len(align) else "", "l"))
+                              for c, runs_ in enumerate(self.cells[r])))
+        visible = tuple(heights[r] for r in self._visible())
+        return [TableFrame(Box(box.x, box.y, box.w, sum(visible)), size, ctx.pitch(size), mx, my,
+                           tuple(self._widths(ctx, box.w, size)), visible, tuple(rows))]
+
+
+_ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+
+
+def _one_line_width(ctx: Context, cell: tuple[Run, ...], size: float, header: bool) -> float:
+    faces = ctx.body
+    return sum(faces.width(r.text, "bold" if header and not r.mono else _face(r), size) for r in cell)
+
+
+def _cell_lines(ctx: Context, cell: tuple[Run, ...], size: float, width: float, header: bool) -> int:
+    if header:
+        cell = tuple(replace(r, bold=True) for r in cell)
+    return ctx.lines(cell, size, width) if cell else 1
+
+
+def _share(natural: list[float], width: float) -> list[float]:
+    """Return column widths summing to `width`: narrow columns keep their natural width, wide ones share."""
+    total = sum(natural)
+    if total <= width:
+        return [n + (width - total) * n / total for n in natural]
+    widths = list(natural)
+    fixed: set[int] = set()
+    while True:
+        free = [i for i in range(len(widths)) if i not in fixed]
+        fair = (width - sum(widths[i] for i in fixed)) / len(free)
+        narrow = [i for i in free if natural[i] <= fair]
+        if not narrow:
+            return [widths[i] if i in fixed else fair for i in range(len(widths))]
+        fixed.update(narrow)
+
+
+# --- images --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImagePiece:
+    """A picture: flexible, it takes the room left on the slide (down to a fraction of it)."""
+
+    block: model.Image
+
+    @property
+    def loc(self) -> Location:
+        return self.block.loc
+
+    @property
+    def is_svg(self) -> bool:
+        return self.block.path.suffix.lower() == ".svg"
+
+    def _natural(self) -> tuple[float, float]:
+        """Return the image's size in points (at its own resolution, 96 dpi when it does not say)."""
+        if self.is_svg:
+            return 360.0, 200.0
+        with PILImage.open(self.block.path) as img:
+            dpi = img.info.get("dpi", (PX_PER_INCH, PX_PER_INCH))[0] or PX_PER_INCH
+            return img.width * 72 / dpi, img.height * 72 / dpi
+
+    def _fit(self, width: float, height: float) -> tuple[float, float]:
+        w, h = self._natural()
+        scale = min(width / w, height / h, 2.0)
+        return w * scale, h * scale
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self._fit(width, ctx.area_height)[1]
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return min(self.height(ctx, width, sizes), 0.4 * ctx.area_height)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        return None
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        w, h = self._fit(box.w, box.h)
+        fitted = Box(box.x + (box.w - w) / 2, box.y, w, h)
+        if not self.is_svg:
+            return [ImageFrame(fitted, self.block.path, self.block.alt)]
+        ctx.warn(self.loc, f"SVG image {self.block.path.name} shown as a placeholder box in the deck",
+                 "python-pptx cannot embed SVG; add a PNG version for the slides")
+        label = Run(f"[SVG: {self.block.alt or self.block.path.name}]", italic=True, color=ctx.colors.muted)
+        size = sizes.body
+        return [RectFrame(fitted, ctx.colors.code_background, ctx.colors.code_border, name="SVG placeholder"),
+                TextFrame(fitted, (Para((label,), size, ctx.pitch(size), align="ctr"),), anchor="ctr")]
+
+
+# --- decision trees and metrics ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreePiece:
+    """A decision tree: flexible, it shrinks its text to fit the room it gets."""
+
+    block: model.DecisionTree
+
+    @property
+    def loc(self) -> Location:
+        return self.block.loc
+
+    def _title(self) -> TextPiece:
+        paras = (ParaSpec((Run(self.block.title),), heading=True),) if self.block.title else ()
+        return TextPiece(paras, self.loc)
+
+    def _title_h(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self._title().height(ctx, width, sizes) + 0.3 * sizes.body if self.block.title else 0.0
+
+    def _needed(self, ctx: Context, width: float, size: float) -> float:
+        return diagram.needed_height(self.block.root, width, size, _tree_min(ctx), ctx.deck.line_spacing,
+                                     _node_lines(ctx))
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self._title_h(ctx, width, sizes) + self._needed(ctx, width, sizes.body)
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        low = self._title_h(ctx, width, sizes) + self._needed(ctx, width, _tree_min(ctx))
+        return min(low, ctx.area_height)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        return None
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        title_h = self._title_h(ctx, box.w, sizes)
+        frames: list[Frame] = []
+        if self.block.title:
+            frames += self._title().place(ctx, box, sizes)
+        tree = diagram.layout_tree(self.block.root, box.w, box.h - title_h, sizes.body, _tree_min(ctx),
+                                   ctx.deck.line_spacing, _node_lines(ctx))
+        if tree.size < sizes.body:
+            ctx.warn(self.loc, f"decision tree text shrunk from {sizes.body:g} pt to {tree.size:g} pt to fit",
+                     "shorten the node texts or split the tree")
+        if not tree.fits:
+            ctx.warn(self.loc, f"decision tree too large for one slide even at {tree.size:g} pt: "
+                     "node texts may overflow their boxes", "split the tree into two")
+        left = box.x + (box.w - tree.width) / 2
+        frames.append(TreeFrame(Box(left, box.y + title_h, tree.width, tree.height), tree))
+        return frames
+
+
+def _tree_min(ctx: Context) -> float:
+    return ctx.deck.min_table_size
+
+
+def _node_lines(ctx: Context) -> diagram.LineCounter:
+    return lambda text, size, width: ctx.plain_lines(text, size, width)
+
+
+@dataclass(frozen=True)
+class MetricsPiece:
+    """Measured values before and after: a chart, the numbers with the computed improvement, the caption."""
+
+    block: model.Metrics
+
+    @property
+    def loc(self) -> Location:
+        return self.block.loc
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return ctx.area_height
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return min(ctx.area_height, 200.0 + 60 * bool(self.block.title))
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        return None
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        block = self.block
+        frames: list[Frame] = []
+        top = box.y
+        if block.title:
+            title = TextPiece((ParaSpec((Run(block.title),), heading=True),), self.loc)
+            h = title.height(ctx, box.w, sizes)
+            frames += title.place(ctx, Box(box.x, top, box.w, h), sizes)
+            top += h + 0.3 * sizes.body
+        caption_h = 0.0
+        if block.caption:
+            size = ctx.deck.min_body_size
+            para = Para((Run(block.caption, italic=True),), size, ctx.pitch(size), color=ctx.colors.muted)
+            caption_h = ctx.lines(para.runs, size, box.w) * para.pitch
+            frames.append(TextFrame(Box(box.x, box.bottom - caption_h, box.w, caption_h), (para,)))
+        table = self._table(ctx)
+        table_w = box.w * 0.42
+        body_h = box.bottom - caption_h - top - (0.3 * sizes.body if caption_h else 0)
+        tsizes = sizes
+        while tsizes.table > ctx.deck.min_table_size and table.height(ctx, table_w, tsizes) > body_h:
+            tsizes = replace(tsizes, table=tsizes.table - SIZE_STEP)
+        table_h = min(table.height(ctx, table_w, tsizes), body_h)
+        frames += table.place(ctx, Box(box.right - table_w, top, table_w, table_h), tsizes)
+        gap = 0.04 * box.w
+        frames.insert(0, ChartFrame(Box(box.x, top, box.w - table_w - gap, body_h), block, sizes.table))
+        return frames
+
+    def _table(self, ctx: Context) -> TablePiece:
+        block = self.block
+        unit = f" ({block.unit})" if block.unit else ""
+        header = (Run(""), Run(block.before_label + unit), Run(block.after_label + unit), Run("change"))
+        rows = [tuple((Run(_number(v)),) for v in (row.before, row.after)) for row in block.rows]
+        cells = [tuple((r,) for r in header)]
+        for row, (before, after) in zip(block.rows, rows):
+            better = block.improvement(row) >= 0
+            change = Run(improvement(block, row), bold=True, color=ctx.colors.yes if better else ctx.colors.no)
+            cells.append(((Run(row.name),), before, after, (change,)))
+        return TablePiece(tuple(cells), ("left", "right", "right", "right"), block.loc, 0, len(block.rows))
+
+
+_TIME_UNITS = {"ns", "µs", "us", "ms", "s", "sec", "seconds", "min", "h"}
+
+
+def improvement(block: model.Metrics, row: model.MetricRow) -> str:
+    """Return the change of `row` for people: "−42 %", or "3.1× faster" when the factor is 2 or more."""
+    factor = block.factor(row)
+    if factor is not None and factor >= 2:
+        word = "faster" if block.lower_is_better and block.unit.strip() in _TIME_UNITS else "better"
+        return f"{factor:.1f}× {word}"
+    change = (row.after - row.before) / abs(row.before) * 100 if row.before else 0.0
+    sign = "−" if change < 0 else "+" if change > 0 else "±"
+    return f"{sign}{abs(change):.0f}\u00a0%"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+# --- boxes and columns ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoxPiece:
+    """A callout or a quotation: a tinted box with a coloured bar and its own pieces inside."""
+
+    kind: str  # "tip", "note", "warning", "quote"
+    title: str
+    inner: tuple[Piece, ...]
+    loc: Location
+
+    def _pad(self, sizes: Sizes) -> float:
+        return 0.6 * sizes.body
+
+    def _inner_w(self, width: float, sizes: Sizes) -> float:
+        return width - BAR_WIDTH - 2 * self._pad(sizes)
+
+    def _title(self) -> TextPiece | None:
+        if self.kind == "quote":
+            return None
+        text = self.title or self.kind.capitalize()
+        return TextPiece((ParaSpec((Run(text),), heading=True),), self.loc)
+
+    def _head_h(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        title = self._title()
+        return title.height(ctx, width, _small(ctx, sizes)) + 0.25 * sizes.body if title else 0.0
+
+    def _frame_h(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return 2 * self._pad(sizes) + self._head_h(ctx, self._inner_w(width, sizes), sizes)
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        inner_w = self._inner_w(width, sizes)
+        return self._frame_h(ctx, width, sizes) + stack_height(ctx, self.inner, inner_w, sizes, minimum=False)
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        inner_w = self._inner_w(width, sizes)
+        return self._frame_h(ctx, width, sizes) + stack_height(ctx, self.inner, inner_w, sizes, minimum=True)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        head, tail = take(ctx, self.inner, self._inner_w(width, sizes), sizes,
+                          avail - self._frame_h(ctx, width, sizes))
+        if not head or not tail:
+            return None
+        return replace(self, inner=tuple(head)), replace(self, inner=tuple(tail))
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        colour = ctx.colors.muted if self.kind == "quote" else getattr(ctx.colors, self.kind)
+        pad, bar = self._pad(sizes), BAR_WIDTH
+        name = self.kind.capitalize()
+        frames: list[Frame] = [RectFrame(box, tint(colour, 0.9), name=name),
+                               RectFrame(Box(box.x, box.y, bar, box.h), colour, name=f"{name} bar")]
+        inner = Box(box.x + bar + pad, box.y + pad, self._inner_w(box.w, sizes), box.h - 2 * pad)
+        title = self._title()
+        if title is not None:
+            small = _small(ctx, sizes)
+            h = title.height(ctx, inner.w, small)
+            frames += [replace(f, paras=tuple(replace(p, color=colour) for p in f.paras))
+                       for f in title.place(ctx, Box(inner.x, inner.y, inner.w, h), small)]
+            skip = self._head_h(ctx, inner.w, sizes)
+            inner = Box(inner.x, inner.y + skip, inner.w, inner.h - skip)
+        frames += place_stack(ctx, self.inner, inner, sizes)
+        return frames
+
+
+def _small(ctx: Context, sizes: Sizes) -> Sizes:
+    """Return sizes for a box title: a little smaller than body text."""
+    return replace(sizes, body=max(ctx.deck.min_body_size, round_size(sizes.body * 0.8)))
+
+
+def tint(colour: str, amount: float) -> str:
+    """Return `colour` mixed with white (`amount` 0 keeps it, 1 gives white)."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+
+@dataclass(frozen=True)
+class ColumnsPiece:
+    """Side-by-side columns; each is laid out in its own width, and they split together."""
+
+    columns: tuple[tuple[Piece, ...], ...]
+    loc: Location
+
+    def _width(self, width: float) -> tuple[float, float]:
+        gap = 0.03 * width
+        n = len(self.columns)
+        return (width - gap * (n - 1)) / n, gap
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        w, _ = self._width(width)
+        return max(stack_height(ctx, col, w, sizes, minimum=False) for col in self.columns)
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        w, _ = self._width(width)
+        return max(stack_height(ctx, col, w, sizes, minimum=True) for col in self.columns)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        w, _ = self._width(width)
+        parts = [take(ctx, col, w, sizes, avail) for col in self.columns]
+        if not any(head for head, _ in parts) or not any(tail for _, tail in parts):
+            return None
+        return (replace(self, columns=tuple(tuple(h) for h, _ in parts)),
+                replace(self, columns=tuple(tuple(t) for _, t in parts)))
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        w, gap = self._width(box.w)
+        frames: list[Frame] = []
+        for i, col in enumerate(self.columns):
+            frames += place_stack(ctx, col, Box(box.x + i * (w + gap), box.y, w, box.h), sizes)
+        return frames
+
+
+# --- stacking ------------------------------------------------------------------------------------
+
+
+def gap(sizes: Sizes) -> float:
+    """Return the space between two blocks."""
+    return 0.6 * sizes.body
+
+
+def stack_height(ctx: Context, pieces, width: float, sizes: Sizes, minimum: bool) -> float:
+    """Return the height of `pieces` one below the other (flexible ones at their minimum if `minimum`)."""
+    heights = [(p.min_height if minimum else p.height)(ctx, width, sizes) for p in pieces]
+    return sum(heights) + gap(sizes) * max(len(heights) - 1, 0)
+
+
+def take(ctx: Context, pieces, width: float, sizes: Sizes, avail: float) -> tuple[list[Piece], list[Piece]]:
+    """Return (what fits in `avail` points, the rest), splitting the piece that crosses the limit."""
+    head: list[Piece] = []
+    used = 0.0
+    for i, piece in enumerate(pieces):
+        space = gap(sizes) if head else 0.0
+        h = piece.min_height(ctx, width, sizes)
+        if used + space + h <= avail + 1e-6:
+            head.append(piece)
+            used += space + h
+            continue
+        parts = piece.split(ctx, width, sizes, avail - used - space)
+        if parts is not None:
+            return [*head, parts[0]], [parts[1], *pieces[i + 1:]]
+        return _keep_with_next(head, list(pieces[i:]))
+    return head, []
+
+
+def _keep_with_next(head: list[Piece], tail: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """Move a trailing sub-heading over to the next slide, with the content it introduces."""
+    if len(head) > 1 and getattr(head[-1], "keep_with_next", False):
+        return head[:-1], [head[-1], *tail]
+    return head, tail
+
+
+def place_stack(ctx: Context, pieces, box: Box, sizes: Sizes) -> list[Frame]:
+    """Return the frames of `pieces` stacked from the top of `box`; flexible pieces share the room left."""
+    mins = [p.min_height(ctx, box.w, sizes) for p in pieces]
+    wants = [p.height(ctx, box.w, sizes) for p in pieces]
+    spare = box.h - sum(mins) - gap(sizes) * max(len(pieces) - 1, 0)
+    stretch = sum(w - m for w, m in zip(wants, mins))
+    share = min(1.0, spare / stretch) if stretch > 0 and spare > 0 else 0.0
+    frames: list[Frame] = []
+    y = box.y
+    for piece, low, want in zip(pieces, mins, wants):
+        h = min(low + (want - low) * share, box.bottom - y)
+        frames += piece.place(ctx, Box(box.x, y, box.w, h), sizes)
+        y += h + gap(sizes)
+    return frames
+
+
+# --- blocks to pieces ----------------------------------------------------------------------------
+
+
+def pieces(blocks: tuple[model.Block, ...], ctx: Context, style: Run = Run("")) -> list[Piece]:
+    """Return the deck pieces of `blocks`; raise TypeError for a block type the deck does not know."""
+    out: list[Piece] = []
+    for block in blocks:
+        convert = _BLOCKS.get(type(block))
+        if convert is None:
+            raise TypeError(f"the deck renderer has no rule for block type {type(block).__name__}")
+        out.extend(convert(block, ctx, style))
+    return out
+
+
+def _list_pieces(block: model.BulletList, ctx: Context, style: Run) -> list[Piece]:
+    out: list[Piece] = []
+    text: list[ParaSpec] = []
+    for item in _bullet_paras(block, ctx, 0, style):
+        if isinstance(item, ParaSpec):
+            text.append(item)
+            continue
+        if text:
+            out.append(TextPiece(tuple(text), block.loc))
+            text = []
+        out.extend(pieces((item,), ctx, style))
+    if text:
+        out.append(TextPiece(tuple(text), block.loc))
+    return out
+
+
+def _table_piece(block: model.Table, ctx: Context, style: Run) -> list[Piece]:
+    cells = (tuple(runs(c, ctx, style) for c in block.header),
+             *(tuple(runs(c, ctx, style) for c in row) for row in block.rows))
+    return [TablePiece(cells, block.align, block.loc, 0, len(block.rows))]
+
+
+def _box_piece(kind: str, title: str, blocks, loc: Location, ctx: Context, style: Run) -> list[Piece]:
+    return [BoxPiece(kind, title, tuple(pieces(blocks, ctx, style)), loc)]
+
+
+_BLOCKS: dict[type, Callable[[model.Block, Context, Run], list[Piece]]] = {
+    model.Heading: lambda b, ctx, s: [TextPiece((ParaSpec(runs(b.children, ctx, s), heading=True),), b.loc,
+                                                keep_with_next=True)],
+    model.Paragraph: lambda b, ctx, s: [TextPiece((ParaSpec(runs(b.children, ctx, s)),), b.loc)],
+    model.BulletList: _list_pieces,
+    model.Table: _table_piece,
+    model.Image: lambda b, ctx, s: [ImagePiece(b)],
+    model.CodeBlock: lambda b, ctx, s: [CodePiece(b, 0, len(b.lines))],
+    model.BlockQuote: lambda b, ctx, s: _box_piece("quote", "", b.blocks, b.loc, ctx,
+                                                   replace(s, italic=True)),
+    model.Callout: lambda b, ctx, s: _box_piece(b.kind, b.title, b.blocks, b.loc, ctx, s),
+    model.Only: lambda b, ctx, s: pieces(b.blocks, ctx, s) if b.target == "slides" else [],
+    model.Columns: lambda b, ctx, s: [ColumnsPiece(tuple(tuple(pieces(c, ctx, s)) for c in b.columns), b.loc)],
+    model.DecisionTree: lambda b, ctx, s: [TreePiece(b)],
+    model.Metrics: lambda b, ctx, s: [MetricsPiece(b)],
+}

@@ -1,0 +1,381 @@
+"""Drawing a laid-out deck with python-pptx: one function per frame type, units converted here (Pt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from lxml import etree
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationObject
+from pptx.slide import Slide
+from pptx.util import Pt
+
+from ...theme import Theme
+from . import chart
+from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, Para, RectFrame, Run, SlidePlan,
+                     TableFrame, TextFrame, TreeFrame)
+from .pieces import tint
+
+#: Field ids are GUIDs; a fixed one keeps saves reproducible.
+SLIDENUM_GUID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+_ALIGN = {"l": PP_ALIGN.LEFT, "ctr": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT}
+_ANCHOR = {"t": MSO_ANCHOR.TOP, "ctr": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
+# Layout types of the OOXML spec, so any template's layouts are found by what they are, not by name.
+_LAYOUT = {"title": "title", "section": "secHead", "content": "titleOnly", "blank": "blank"}
+_TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+
+
+@dataclass(frozen=True)
+class Pen:
+    """What drawing needs besides the frame: the theme's fonts and colours, and the language."""
+
+    theme: Theme
+    language: str
+
+    @property
+    def colors(self):
+        return self.theme.spec.colors
+
+    @property
+    def fonts(self):
+        return self.theme.spec.fonts
+
+
+def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
+    """Add every slide of `plan` to `prs`."""
+    for number, slide_plan in enumerate(plan.slides, start=1):
+        slide = prs.slides.add_slide(_layout(prs, slide_plan))
+        _draw_slide(slide, slide_plan, pen)
+        if slide_plan.kind != "title":
+            _footer(slide, plan, number, slide_plan.kind == "section", pen)
+        if slide_plan.notes:
+            slide.notes_slide.notes_text_frame.text = slide_plan.notes
+
+
+def _layout(prs: PresentationObject, plan: SlidePlan):
+    kind = plan.kind if plan.title else "blank"
+    wanted = _LAYOUT[kind]
+    layouts = list(prs.slide_layouts)
+    for layout in layouts:
+        if layout.element.get("type") == wanted:
+            return layout
+    with_title = [lay for lay in layouts if any(ph.placeholder_format.type in _TITLES for ph in lay.placeholders)]
+    return (with_title or layouts)[0] if kind != "blank" else layouts[-1]
+
+
+def _draw_slide(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
+    if plan.kind in ("title", "section"):
+        fill = slide.background.fill
+        fill.solid()
+        fill.fore_color.rgb = _rgb(pen.colors.primary)
+    for placeholder in list(slide.placeholders):
+        if placeholder.placeholder_format.type not in _TITLES or not plan.title:  # keep only the title
+            placeholder.element.getparent().remove(placeholder.element)
+    if plan.title:
+        _title(slide, plan, pen)
+    for frame in plan.frames:
+        _DRAW[type(frame)](slide, frame, pen)
+
+
+def _title(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
+    shape = slide.shapes.title
+    _place(shape, plan.title_box)
+    frame = shape.text_frame
+    _plain_frame(frame, wrap=True, anchor="b" if plan.kind == "title" else "t")
+    colour = pen.colors.background if plan.kind != "content" else pen.colors.primary
+    pitch = plan.title_size * pen.theme.spec.deck.line_spacing
+    para = Para((Run(plan.title, bold=True),), plan.title_size, pitch, color=colour)
+    _fill_para(frame.paragraphs[0], para, pen, pen.fonts.heading.family)
+    for run in frame.paragraphs[0].runs:
+        run._r.get_or_add_rPr().set("cap", "none")  # some layouts (Section Header) set all caps
+
+
+def _footer(slide: Slide, plan: DeckPlan, number: int, on_colour: bool, pen: Pen) -> None:
+    colour = tint(pen.colors.primary, 0.6) if on_colour else pen.colors.muted
+    pitch = plan.footer_size * pen.theme.spec.deck.line_spacing
+    footer = _text_box(slide, plan.footer_box, wrap=False)
+    _fill_para(footer.text_frame.paragraphs[0], Para((Run(plan.footer),), plan.footer_size, pitch,
+                                                      color=colour), pen)
+    footer.name = "Footer"
+    box = _text_box(slide, plan.number_box, wrap=False)
+    box.name = "Slide Number"
+    para = box.text_frame.paragraphs[0]
+    _fill_para(para, Para((), plan.footer_size, pitch, align="r", color=colour), pen)
+    _slide_number(para, number, plan.footer_size, colour, pen)
+
+
+def _slide_number(para, number: int, size: float, colour: str, pen: Pen) -> None:
+    """Append a slide-number field (python-pptx has no API for fields)."""
+    fld = etree.SubElement(para._p, qn("a:fld"), id=SLIDENUM_GUID, type="slidenum")
+    rpr = etree.SubElement(fld, qn("a:rPr"), lang=pen.language, sz=str(round(size * 100)))
+    fill = etree.SubElement(rpr, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#"))
+    etree.SubElement(rpr, qn("a:latin"), typeface=pen.fonts.body.family)
+    etree.SubElement(fld, qn("a:t")).text = str(number)
+    end = para._p.find(qn("a:endParaRPr"))
+    if end is not None:  # a field must come before the paragraph's end properties
+        para._p.remove(end)
+        para._p.append(end)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def _place(shape, box: Box) -> None:
+    shape.left, shape.top, shape.width, shape.height = Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h)
+
+
+def _text_box(slide: Slide, box: Box, wrap: bool = True, anchor: str = "t"):
+    shape = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    _plain_frame(shape.text_frame, wrap, anchor)
+    return shape
+
+
+def _plain_frame(frame, wrap: bool, anchor: str, inset_x: float = 0.0, inset_y: float = 0.0) -> None:
+    """Set a text frame to what the layout measured: no autofit, fixed insets, wrap as asked."""
+    frame.word_wrap = wrap
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = Pt(inset_x)
+    frame.margin_top = frame.margin_bottom = Pt(inset_y)
+    frame.vertical_anchor = _ANCHOR[anchor]
+
+
+def _draw_text(slide: Slide, frame: TextFrame, pen: Pen) -> None:
+    shape = _text_box(slide, frame.box, anchor=frame.anchor)
+    _fill_paras(shape.text_frame, frame.paras, pen)
+
+
+def _fill_paras(text_frame, paras: tuple[Para, ...], pen: Pen, family: str | None = None) -> None:
+    numbering: dict[int, tuple[int, int]] = {}
+    for i, para in enumerate(paras):
+        p = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
+        _fill_para(p, para, pen, family)
+        _bullet(p, para, numbering, pen)
+
+
+def _fill_para(p, para: Para, pen: Pen, family: str | None = None) -> None:
+    p.alignment = _ALIGN[para.align]
+    p.line_spacing = Pt(para.pitch)  # exact pitch: what the layout measured with
+    p.space_before = Pt(para.space_before)
+    p.space_after = Pt(0)
+    for run in para.runs:
+        if run.text == "\n":
+            p.add_line_break()
+            continue
+        _add_run(p, run, para.size, run.color or para.color, pen, family)
+    end = p._p.get_or_add_endParaRPr()
+    end.set("sz", str(round(para.size * 100)))
+    end.set("lang", pen.language)
+
+
+def _add_run(p, run: Run, size: float, colour: str | None, pen: Pen, family: str | None = None) -> None:
+    r = p.add_run()
+    r.text = run.text
+    font = r.font
+    font.size = Pt(size)
+    font.bold = run.bold
+    font.italic = run.italic
+    font.name = pen.fonts.mono.family if run.mono else family or pen.fonts.body.family
+    if colour:
+        font.color.rgb = _rgb(colour)
+    rpr = r._r.get_or_add_rPr()
+    rpr.set("lang", pen.language)
+    if run.strike:
+        rpr.set("strike", "sngStrike")
+    if run.link:
+        r.hyperlink.address = run.link
+        font.underline = True
+
+
+def _bullet(p, para: Para, numbering: dict[int, tuple[int, int]], pen: Pen) -> None:
+    """Give `p` its indent and bullet: "•", or automatic numbers continuing from the list's start."""
+    if not para.margin:
+        return
+    ppr = p._p.get_or_add_pPr()
+    hang = 1.1 * para.size
+    ppr.set("marL", str(Pt(para.margin)))
+    ppr.set("indent", str(-Pt(hang)) if para.bullet else "0")
+    if not para.bullet:
+        etree.SubElement(ppr, qn("a:buNone"))
+        return
+    clr = etree.SubElement(ppr, qn("a:buClr"))
+    etree.SubElement(clr, qn("a:srgbClr"), val=pen.colors.primary.lstrip("#"))
+    if para.bullet == "•":
+        etree.SubElement(ppr, qn("a:buFont"), typeface="Arial")
+        etree.SubElement(ppr, qn("a:buChar"), char="•")
+        return
+    level = round(para.margin / hang)
+    number = int(para.bullet.rstrip("."))
+    previous = numbering.get(level)
+    if previous is None or previous[1] != number - 1:
+        previous = (number, number)
+    numbering[level] = (previous[0], number)  # (start of this run of numbers, last number)
+    for deeper in [lv for lv in numbering if lv > level]:
+        del numbering[deeper]
+    etree.SubElement(ppr, qn("a:buAutoNum"), type="arabicPeriod", startAt=str(previous[0]))
+
+
+# --- shapes --------------------------------------------------------------------------------------
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+def _plain_shape(shape) -> None:
+    """Drop the theme style python-pptx gives autoshapes (its shadow and theme text colour)."""
+    style = shape._element.find(qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
+
+
+def _rect(slide: Slide, box: Box, fill: str | None, line: str | None, rounded: bool = False, width: float = 0.75):
+    kind = MSO_SHAPE.ROUNDED_RECTANGLE if rounded else MSO_SHAPE.RECTANGLE
+    shape = slide.shapes.add_shape(kind, Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    _plain_shape(shape)
+    if fill:
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(fill)
+    else:
+        shape.fill.background()
+    if line:
+        shape.line.color.rgb = _rgb(line)
+        shape.line.width = Pt(width)
+    else:
+        shape.line.fill.background()
+    return shape
+
+
+def _draw_rect(slide: Slide, frame: RectFrame, pen: Pen) -> None:
+    shape = _rect(slide, frame.box, frame.fill, frame.line, frame.rounded)
+    if frame.name:
+        shape.name = frame.name
+
+
+def _draw_code(slide: Slide, frame: CodeFrame, pen: Pen) -> None:
+    """Draw a code box: background, highlighted-line bands, then the text with one run per token."""
+    colors = pen.colors
+    background = _rect(slide, frame.box, colors.code_background, colors.code_border)
+    background.name = "Code background"
+    for first, count in _bands(frame.highlighted):
+        y = frame.box.y + frame.pad_y + first * frame.pitch
+        band = _rect(slide, Box(frame.box.x + 1, y, frame.box.w - 2, count * frame.pitch), colors.highlight, None)
+        band.name = "Highlighted lines"
+    shape = slide.shapes.add_textbox(Pt(frame.box.x), Pt(frame.box.y), Pt(frame.box.w), Pt(frame.box.h))
+    shape.name = "Code"
+    text = shape.text_frame
+    _plain_frame(text, wrap=False, anchor="t", inset_x=frame.pad_x, inset_y=frame.pad_y)
+    for i, row in enumerate(frame.rows):
+        p = text.paragraphs[0] if i == 0 else text.add_paragraph()
+        runs = tuple(Run(r.text, r.bold, r.italic, mono=True, color=r.color) for r in row)
+        _fill_para(p, Para(runs, frame.size, frame.pitch), pen)
+
+
+def _bands(rows: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Return consecutive row numbers as (first, count) bands."""
+    bands: list[tuple[int, int]] = []
+    for row in rows:
+        if bands and bands[-1][0] + bands[-1][1] == row:
+            bands[-1] = (bands[-1][0], bands[-1][1] + 1)
+        else:
+            bands.append((row, 1))
+    return bands
+
+
+def _draw_table(slide: Slide, frame: TableFrame, pen: Pen) -> None:
+    colors = pen.colors
+    box = frame.box
+    shape = slide.shapes.add_table(len(frame.rows), len(frame.widths), Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    table = shape.table
+    table.first_row = True
+    table.horz_banding = False
+    for c, w in enumerate(frame.widths):
+        table.columns[c].width = Pt(w)
+    for r, h in enumerate(frame.heights):
+        table.rows[r].height = Pt(h)
+    for r, row in enumerate(frame.rows):
+        for c, cell_frame in enumerate(row):
+            cell = table.cell(r, c)
+            header = r == 0
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb(colors.primary if header else
+                                           colors.table_stripe if r % 2 == 0 else colors.background)
+            cell.margin_left = cell.margin_right = Pt(frame.margin_x)
+            cell.margin_top = cell.margin_bottom = Pt(frame.margin_y)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            cell.text_frame.word_wrap = True
+            runs = tuple(Run(x.text, x.bold or header, x.italic, x.mono, x.strike, x.link, x.color)
+                         for x in cell_frame.runs)
+            colour = colors.table_header_text if header else colors.text
+            _fill_para(cell.text_frame.paragraphs[0], Para(runs, frame.size, frame.pitch, align=cell_frame.align,
+                                                           color=colour), pen)
+
+
+def _draw_image(slide: Slide, frame: ImageFrame, pen: Pen) -> None:
+    box = frame.box
+    picture = slide.shapes.add_picture(str(frame.path), Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    picture._element.nvPicPr.cNvPr.set("descr", frame.alt)  # alt text has no python-pptx API
+
+
+def _draw_tree(slide: Slide, frame: TreeFrame, pen: Pen) -> None:
+    """Draw a decision tree as editable shapes joined by connectors with arrowheads."""
+    colors, tree = pen.colors, frame.tree
+    shapes = []
+    for node in tree.nodes:
+        box = Box(frame.box.x + node.x, frame.box.y + node.y, node.w, node.h)
+        fill, line, text = ((colors.primary, None, colors.background) if node.question else
+                            (tint(colors.primary, 0.88), colors.primary, colors.primary))
+        shape = _rect(slide, box, fill, line, rounded=node.question, width=1.25)
+        shape.name = "Question" if node.question else "Answer"
+        _plain_frame(shape.text_frame, wrap=True, anchor="ctr", inset_x=4, inset_y=4)
+        para = Para((Run(node.text, bold=node.question),), tree.size, tree.pitch, align="ctr", color=text)
+        _fill_para(shape.text_frame.paragraphs[0], para, pen)
+        shapes.append(shape)
+    for edge in tree.edges:
+        _connector(slide, shapes[edge.parent], shapes[edge.child], colors.muted)
+        child = tree.nodes[edge.child]
+        _edge_label(slide, frame.box, child, tree, edge.yes, pen)
+
+
+def _connector(slide: Slide, start, end, colour: str) -> None:
+    """Join `start`'s bottom to `end`'s top with an elbow connector ending in an arrowhead."""
+    connector = slide.shapes.add_connector(MSO_CONNECTOR.ELBOW, 0, 0, 0, 0)
+    _plain_shape(connector)
+    connector.begin_connect(start, 2)  # connection sites of a rectangle: 0 top, 1 left, 2 bottom, 3 right
+    connector.end_connect(end, 0)
+    connector.line.color.rgb = _rgb(colour)
+    connector.line.width = Pt(1.25)
+    line = connector.line._get_or_add_ln()
+    etree.SubElement(line, qn("a:tailEnd"), type="triangle", w="med", len="med")
+
+
+def _edge_label(slide: Slide, box: Box, child, tree, yes: bool, pen: Pen) -> None:
+    size = tree.label_size
+    pitch = size * pen.theme.spec.deck.line_spacing
+    width = 4 * size
+    centre = box.x + child.x + child.w / 2
+    x = centre - width - 3 if yes else centre + 3
+    label = _text_box(slide, Box(x, box.y + child.y - pitch - 1, width, pitch), wrap=False)
+    label.name = "Yes" if yes else "No"
+    colour = pen.colors.yes if yes else pen.colors.no
+    para = Para((Run("Yes" if yes else "No", bold=True),), size, pitch, align="r" if yes else "l", color=colour)
+    _fill_para(label.text_frame.paragraphs[0], para, pen)
+
+
+def _draw_chart(slide: Slide, frame: ChartFrame, pen: Pen) -> None:
+    chart.draw(slide, frame, pen.theme)
+
+
+_DRAW: dict[type, Callable[[Slide, Frame, Pen], None]] = {
+    TextFrame: _draw_text,
+    CodeFrame: _draw_code,
+    TableFrame: _draw_table,
+    ImageFrame: _draw_image,
+    RectFrame: _draw_rect,
+    TreeFrame: _draw_tree,
+    ChartFrame: _draw_chart,
+}
