@@ -271,7 +271,8 @@ class Slide:
 
     `kind` is "section" for a heading above the slide level (a section divider in the deck), "content"
     for a heading at the slide level or a `---` break (then `title` may be empty and `level` is 0).
-    `notes` collects the slide's `::: notes` blocks.
+    `notes` collects the slide's `::: notes` blocks; `layout` names a slide layout of the deck's template
+    chosen by the author (`## Title {layout="Two Content"}`), or is "" for the theme's choice.
     """
 
     kind: Literal["section", "content"]
@@ -281,6 +282,7 @@ class Slide:
     blocks: tuple[Block, ...]
     notes: tuple[Block, ...]
     loc: Location
+    layout: str = ""
 
 
 @dataclass(frozen=True)
