@@ -79,7 +79,9 @@ def _cls(ttype: _TokenType) -> str:
 def tokenize(code: str, language: str) -> list[list[Span]]:
     """Return `code` as lines of spans (adjacent spans of one class merged); plain when unknown."""
     lexer = _lexer(language) if language else None
-    tokens = lex(code, lexer) if lexer is not None else [(Token.Text, code)]
+    # Lexers expect a final newline (a `//` comment on the last line is not a comment without one);
+    # the extra line it makes is dropped below.
+    tokens = lex(code + "\n", lexer) if lexer is not None else [(Token.Text, code)]
     lines: list[list[Span]] = [[]]
     for ttype, value in tokens:
         cls = _cls(ttype)
@@ -93,6 +95,8 @@ def tokenize(code: str, language: str) -> list[list[Span]]:
                 line[-1] = Span(line[-1].text + part, cls)
             else:
                 line.append(Span(part, cls))
+    if lexer is not None and not lines[-1]:
+        lines.pop()
     return lines
 
 

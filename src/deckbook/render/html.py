@@ -1,0 +1,635 @@
+"""Model → HTML for the handbook: the outline (numbers, contents, anchors), one writer per block type.
+
+Two passes over the same sequence of slides: `_Outline` numbers every heading (so a cross-reference can
+name a heading that comes later), then `_Writer` turns blocks into HTML through `_BLOCKS`, a table keyed
+by block type; a block type missing from the table is an error, never skipped. The HTML carries classes
+only; `handbook.css` in the theme says what they look like.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
+
+from .. import highlight
+from ..errors import Diagnostics, Location, RenderError
+from ..model import (
+    BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, Emph, Heading, Image,
+    Inline, Inlines, LineBreak, Link, ListItem, Metrics, Only, Paragraph, Slide, Strike, Strong, Table, Text,
+    plain,
+)
+from . import svg
+from .fontmetrics import columns as char_columns
+
+WRAP_MARK = "\u21aa"  # ↪ starts the continuation of a code line that was too long for the page
+
+
+# --- labels ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The few words the handbook writes itself, in the course's language."""
+
+    contents: str = "Contents"
+    trainer_notes: str = "Trainer notes"
+    trainer_edition: str = "Trainer edition"
+    version: str = "Version"
+    date: str = "Date"
+    authors: str = "Authors"
+    tip: str = "Tip"
+    note: str = "Note"
+    warning: str = "Warning"
+    cont: str = "(cont.)"
+    see: str = "see"
+    page: str = "page"
+    code: str = "code"
+    decision_tree: str = "Decision tree"
+    chart: str = "Bar chart"
+    metric: str = "Metric"
+    change: str = "Change"
+    yes: str = "yes"
+    no: str = "no"
+
+
+LABELS = {
+    "en": Labels(),
+    "de": Labels(contents="Inhalt", trainer_notes="Hinweise für Trainer", trainer_edition="Trainer-Ausgabe",
+                 date="Datum", authors="Autoren", tip="Tipp", note="Hinweis", warning="Warnung",
+                 cont="(Forts.)", see="siehe", page="Seite", code="Code", decision_tree="Entscheidungsbaum",
+                 chart="Balkendiagramm", metric="Messgröße", change="Änderung", yes="ja", no="nein"),
+    "fr": Labels(contents="Sommaire", trainer_notes="Notes du formateur", trainer_edition="Édition formateur",
+                 authors="Auteurs", tip="Astuce", warning="Attention", cont="(suite)", see="voir",
+                 decision_tree="Arbre de décision", chart="Diagramme en barres", metric="Mesure",
+                 change="Variation", yes="oui", no="non"),
+}
+
+
+def labels(language: str) -> Labels:
+    """Return the labels for BCP 47 tag `language` (its primary subtag), English when unknown."""
+    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
+
+
+# --- layout facts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Insets:
+    """Horizontal space (points) each container takes from its content; the CSS receives the same values.
+
+    The writer needs them to know how many code columns fit inside a list, callout or notes box.
+    """
+
+    code_pad: float = 6.0  # code box padding, each side
+    code_border: float = 0.75  # code box border, each side
+    list_indent: float = 16.0
+    callout_bar: float = 3.0  # left rule of a callout
+    callout_pad: float = 8.0  # callout padding, each side
+    quote_bar: float = 2.0
+    quote_pad: float = 10.0
+    notes_border: float = 0.75
+    notes_pad: float = 8.0
+    cell_pad: float = 5.0  # table cell padding, each side
+
+    @property
+    def callout(self) -> float:
+        return self.callout_bar + 2 * self.callout_pad
+
+    @property
+    def quote(self) -> float:
+        return self.quote_bar + self.quote_pad
+
+    @property
+    def notes(self) -> float:
+        return 2 * (self.notes_border + self.notes_pad)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the writer must know about the page (points): to pre-wrap code and to size drawings."""
+
+    text_width: float
+    code_size: float
+    code_advance: float  # em, of the monospace font
+    toc_depth: int  # headings down to this depth are numbered, in the contents and in the bookmarks
+    keep_lines: int  # code blocks of at most this many rows never break across pages
+    table_size: float
+    pygments_style: str
+    drawing: svg.Style  # its `measure` (the widest body face) also measures table words
+    insets: Insets = Insets()
+
+    def code_columns(self, inset: float) -> int:
+        """Return how many monospace columns fit in a code box inside containers taking `inset`."""
+        inner = self.text_width - inset - 2 * (self.insets.code_pad + self.insets.code_border)
+        return max(16, math.floor(inner / (self.code_size * self.code_advance) - 1e-6))
+
+
+# --- the outline -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A place a cross-reference can point at: a heading (numbered or not) or an untitled slide."""
+
+    anchor: str
+    number: str  # "1.2.3", or "" when unnumbered
+    depth: int
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of the contents (and one PDF bookmark)."""
+
+    anchor: str
+    number: str
+    title: Markup
+    depth: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """The handbook's content as HTML, for the template to place."""
+
+    toc: tuple[TocEntry, ...]
+    chapters: tuple[Markup, ...]
+    files: dict[Path, Location] = field(default_factory=dict)  # every file the HTML refers to
+
+
+def handbook_slides(course: Course) -> list[Slide]:
+    """Return the slides the handbook shows, with a chapter heading for files that start below level 1.
+
+    A chapter of the handbook starts at every level-1 slide; a Markdown file whose first slide is deeper
+    gets a level-1 heading made from its title, so every file opens a numbered chapter.
+    """
+    slides: list[Slide] = []
+    for chapter in course.chapters:
+        if chapter.slides_only:
+            continue
+        if not chapter.slides or chapter.slides[0].level != 1:
+            slides.append(Slide("section", 1, (Text(chapter.title or chapter.slug),),
+                                f"chapter-{chapter.slug}", (), (), chapter.loc))
+        slides.extend(chapter.slides)
+    return slides
+
+
+class _Outline:
+    """Heading numbers and anchors, computed before any HTML so references can point forward."""
+
+    def __init__(self, toc_depth: int, trainer: bool, diags: Diagnostics):
+        self.toc_depth = toc_depth
+        self.trainer = trainer
+        self.diags = diags
+        self.counters: list[int] = []
+        self.numbered: list[tuple[object, Target]] = []
+        self.targets: dict[int, Target] = {}  # id(Slide or Heading) → target
+        self.anchors: dict[str, Target] = {}
+
+    def scan(self, slides: list[Slide]) -> None:
+        for slide in slides:
+            if slide.level > 0 and slide.title:
+                self._heading(slide, slide.level, slide.anchor, slide.loc, structural=True)
+            elif slide.anchor:
+                self._add(slide, Target(slide.anchor, "", 0), slide.loc)
+            self._blocks(slide.blocks, structural=True)
+            if self.trainer:
+                self._blocks(slide.notes, structural=False)
+
+    def _blocks(self, blocks, structural: bool) -> None:
+        for block in blocks:
+            if isinstance(block, Heading):
+                self._heading(block, block.level, block.anchor, block.loc, structural)
+            elif isinstance(block, Only):
+                if block.target == "handbook":
+                    self._blocks(block.blocks, structural)
+            elif isinstance(block, Columns):
+                for column in block.columns:
+                    self._blocks(column, structural)
+            elif isinstance(block, (Callout, BlockQuote)):
+                self._blocks(block.blocks, structural=False)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    self._blocks(item.blocks, structural=False)
+
+    def _heading(self, node: object, level: int, anchor: str, loc: Location, structural: bool) -> None:
+        """Number a heading: its depth is its level, but never more than one below the previous one."""
+        depth = min(level, len(self.counters) + 1) if structural else max(level, 2)
+        number = ""
+        if structural and depth <= self.toc_depth:
+            del self.counters[depth:]
+            if len(self.counters) < depth:
+                self.counters.append(1)
+            else:
+                self.counters[-1] += 1
+            number = ".".join(map(str, self.counters))
+        target = Target(anchor, number, depth)
+        self._add(node, target, loc)
+        if number:
+            self.numbered.append((node, target))
+
+    def _add(self, node: object, target: Target, loc: Location) -> None:
+        self.targets[id(node)] = target
+        if not target.anchor:
+            return
+        if target.anchor in self.anchors:
+            self.diags.error(loc, f"anchor '#{target.anchor}' is used twice",
+                             "give one of the headings an explicit, unique id")
+        self.anchors[target.anchor] = target
+
+
+# --- the writer --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Env:
+    """Where a block sits: how much width its containers take, and whether its headings are numbered."""
+
+    inset: float = 0.0
+    structural: bool = False
+    lead: bool = False  # a paragraph introducing the figure, code or table after it: kept with it
+
+
+class _Writer:
+    """The HTML writer: turns slides, blocks and inlines into markup, collecting problems on the way."""
+
+    def __init__(self, course: Course, layout: Layout, words: Labels, outline: _Outline, trainer: bool,
+                 diags: Diagnostics):
+        self.root = course.root
+        self.layout = layout
+        self.words = words
+        self.outline = outline
+        self.trainer = trainer
+        self.diags = diags
+        self.files: dict[Path, Location] = {}
+        self.loc = Location(course.root)
+
+    # -- structure --
+
+    def slide(self, slide: Slide) -> str:
+        target = self.outline.targets.get(id(slide))
+        parts = []
+        if slide.level > 0 and slide.title:
+            assert target is not None
+            parts.append(self.heading(target, slide.title))
+        elif slide.anchor:
+            parts.append(f'<div class="anchor" id="{escape(slide.anchor)}"></div>')
+        parts.append(self.blocks(slide.blocks, _Env(structural=True)))
+        if self.trainer and slide.notes:
+            inner = _Env(inset=self.layout.insets.notes)
+            parts.append(f'<div class="notes"><p class="nt">{escape(self.words.trainer_notes)}</p>'
+                         f'{self.blocks(slide.notes, inner)}</div>')
+        return "\n".join(p for p in parts if p)
+
+    def heading(self, target: Target, title: Inlines) -> str:
+        tag = f"h{min(max(target.depth, 1), 6)}"
+        number = f'<span class="num">{target.number}</span> ' if target.number else ""
+        cls = "" if target.number else ' class="un"'
+        anchor = f' id="{escape(target.anchor)}"' if target.anchor else ""
+        return f"<{tag}{anchor}{cls}>{number}{self.inlines(title, links=False)}</{tag}>"
+
+    def blocks(self, blocks, env: _Env) -> str:
+        out = []
+        for i, block in enumerate(blocks):
+            writer = _BLOCKS.get(type(block))
+            if writer is None:
+                raise TypeError(f"the handbook has no HTML writer for block type {type(block).__name__}")
+            self.loc = getattr(block, "loc", self.loc)
+            lead = isinstance(block, Paragraph) and isinstance(blocks[i + 1] if i + 1 < len(blocks) else None, _SHOWN)
+            out.append(writer(self, block, replace(env, lead=True) if lead else env))
+        return "\n".join(out)  # one block a line: readable goldens; whitespace between blocks is inert
+
+    # -- inlines --
+
+    def inlines(self, nodes: Inlines, links: bool = True) -> str:
+        out = []
+        for node in nodes:
+            writer = _INLINES.get(type(node))
+            if writer is None:
+                raise TypeError(f"the handbook has no HTML writer for inline type {type(node).__name__}")
+            out.append(writer(self, node, links))
+        return "".join(out)
+
+    def link(self, node: Link, links: bool) -> str:
+        inner = self.inlines(node.children, links=False)
+        if not links:
+            return inner
+        if node.target.startswith("#"):
+            target = self.outline.anchors.get(node.target[1:])
+            if target is None:
+                self.diags.error(self.loc, f"link to '{node.target}': no heading with this anchor in the handbook",
+                                 "anchors of slides-only content and of speaker notes are not in the handbook")
+                return inner
+            words = self.words
+            see = f"{words.see} {target.number}, {words.page}" if target.number else f"{words.see} {words.page}"
+            return f'<a class="xref" href="#{escape(target.anchor)}" data-see="{escape(see)}">{inner}</a>'
+        href = escape(node.target)
+        shown = node.target.removeprefix("mailto:")
+        if plain(node.children).strip() in (node.target, shown):
+            return f'<a href="{href}">{inner}</a>'
+        # On paper a link cannot be followed: the CSS prints the address after the text.
+        return f'<a class="url" href="{href}" data-url="{escape(shown)}">{inner}</a>'
+
+    # -- files --
+
+    def url(self, path: Path) -> str:
+        """Return the URL of a course file, relative to the course (the base URL of the document)."""
+        self.files[path.resolve()] = self.loc
+        try:
+            return quote(path.resolve().relative_to(self.root.resolve()).as_posix())
+        except ValueError:
+            return path.resolve().as_uri()  # outside the course: the fetcher refuses it, with this location
+
+
+# --- block writers -----------------------------------------------------------------------------------
+
+
+def _heading_block(w: _Writer, block: Heading, env: _Env) -> str:
+    target = w.outline.targets.get(id(block)) or Target(block.anchor, "", max(block.level, 2))
+    return w.heading(target, block.children)
+
+
+def _paragraph(w: _Writer, block: Paragraph, env: _Env) -> str:
+    return f'<p class="lead">{w.inlines(block.children)}</p>' if env.lead else f"<p>{w.inlines(block.children)}</p>"
+
+
+def _list(w: _Writer, block: BulletList, env: _Env) -> str:
+    inner = replace(env, inset=env.inset + w.layout.insets.list_indent, structural=False)
+    tag = "ol" if block.ordered else "ul"
+    start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+    items = "".join(f"<li>{_item(w, item, inner)}</li>" for item in block.items)
+    return f"<{tag}{start}>{items}</{tag}>"
+
+
+def _item(w: _Writer, item: ListItem, env: _Env) -> str:
+    """Return a list item; its first paragraph is written without <p>, as a tight list reads."""
+    blocks = item.blocks
+    if blocks and isinstance(blocks[0], Paragraph):
+        return w.inlines(blocks[0].children) + w.blocks(blocks[1:], env)
+    return w.blocks(blocks, env)
+
+
+_ALIGN = {"left": "al", "center": "ac", "right": "ar", "": ""}
+
+
+def _table(w: _Writer, block: Table, env: _Env) -> str:
+    """Return a table whose columns size to their content, with no cell ever wider than the page.
+
+    Words are neither cut nor hyphenated, so each column is at least as wide as its longest word; a cell
+    holding a word longer than an even share of the width (a long identifier in a ten-column table) is
+    the exception: that cell alone may break it (class `cut`), so the table always fits.
+    """
+    ncols = max([len(block.header), *(len(r) for r in block.rows)])
+    layout = w.layout
+    share = (layout.text_width - env.inset) / ncols - 2 * layout.insets.cell_pad
+
+    def cell(tag: str, i: int, content: Inlines) -> str:
+        words = plain(content).split()
+        longest = max((layout.drawing.measure(word, layout.table_size) for word in words), default=0.0)
+        classes = " ".join(c for c in (_ALIGN.get(block.align[i] if i < len(block.align) else "", ""),
+                                       "cut" if longest > share else "") if c)
+        attr = f' class="{classes}"' if classes else ""
+        return f"<{tag}{attr}>{w.inlines(content)}</{tag}>"
+
+    head = "".join(cell("th", i, c) for i, c in enumerate(block.header))
+    rows = "\n".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in block.rows)
+    return f'<table class="t"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>'
+
+
+def _image(w: _Writer, block: Image, env: _Env) -> str:
+    alt = block.alt or block.title or block.path.stem
+    caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
+    return f'<figure class="img"><img src="{escape(w.url(block.path))}" alt="{escape(alt)}">{caption}</figure>'
+
+
+def _code(w: _Writer, block: CodeBlock, env: _Env) -> str:
+    """Return code as a <pre> whose rows are pre-wrapped to the page, under its title.
+
+    Each source line is one row or, when too long for the page, several: the continuation rows keep the
+    line's indentation and start with a ↪ marker. Line numbers are text in a muted span (cheaper to lay
+    out than generated content). A block longer than `keep_lines` rows may break across pages: it sits
+    in a one-cell table whose header (the title) WeasyPrint repeats on every page; the header carries
+    "(cont.)", which is dropped from the first page after layout (see `handbook._drop_first_cont`).
+    """
+    layout = w.layout
+    styled = _styled_classes(layout.pygments_style)
+    lines = highlight.tokenize(block.code, block.language)
+    numbered = block.linenums is not None
+    first = block.linenums if block.linenums is not None else 1
+    digits = len(str(first + len(lines) - 1)) if numbered else 0
+    width = layout.code_columns(env.inset) - (digits + 1 if numbered else 0)
+    rows = []
+    for i, spans in enumerate(lines, start=1):
+        for j, row in enumerate(_wrap_code(spans, width, styled)):
+            if numbered:
+                gutter = f"{first + i - 1:>{digits}} " if j == 0 else " " * (digits + 1)
+                row = f'<span class="gut">{gutter}</span>{row}' if j == 0 else gutter + row
+            rows.append(f'<span class="hl">{row}</span>' if i in block.hl_lines else row)
+    pre = "<pre>" + "\n".join(rows) + "</pre>"
+    if len(rows) > layout.keep_lines:
+        title = block.title or block.language or w.words.code
+        return (f'<table class="code long"><thead><tr><th><span class="t">{escape(title)}</span>'
+                f'<span class="cont"> {escape(w.words.cont)}</span></th></tr></thead>'
+                f"<tbody><tr><td>{pre}</td></tr></tbody></table>")
+    title = f'<p class="ct">{escape(block.title)}</p>' if block.title else ""
+    return f'<div class="code keep">{title}{pre}</div>'
+
+
+@lru_cache(maxsize=None)
+def _styled_classes(style: str) -> frozenset[str]:
+    """Return the token classes that style `style` gives a look (the others need no <span>)."""
+    return frozenset(cls for cls, ts in highlight.palette(style).classes.items()
+                     if cls and (ts.color or ts.bold or ts.italic))
+
+
+def _wrap_code(spans: list[highlight.Span], width: int, styled: frozenset[str] | None = None) -> list[str]:
+    """Return one source line as the HTML of its rows, none wider than `width` monospace columns.
+
+    Spans of classes outside `styled`, and spaces (colour does not show on them), become plain text:
+    fewer boxes for WeasyPrint to lay out.
+    """
+    chars = [(ch, "" if ch == " " or (styled is not None and span.cls not in styled) else span.cls)
+             for span in spans for ch in span.text.replace("\t", "    ")]
+    widths = [char_columns(ch) for ch, _ in chars]
+    if sum(widths) <= width:
+        return [_spans_html(chars)]
+    indent = 0
+    while indent < len(chars) and chars[indent][0] == " ":
+        indent += 1
+    indent = min(indent, width // 2)
+    rows: list[str] = []
+    pos, room = 0, width
+    while pos < len(chars):
+        end, used = pos, 0
+        while end < len(chars) and used + widths[end] <= room:
+            used += widths[end]
+            end += 1
+        if end < len(chars):
+            end = _break_at(chars, pos, end)
+        text = _spans_html(chars[pos:end])
+        rows.append(text if not rows else " " * indent + f'<span class="wm">{WRAP_MARK}</span>' + text)
+        pos, room = end, max(width - indent - 2, 8)
+    return rows
+
+
+def _break_at(chars: list[tuple[str, str]], start: int, end: int) -> int:
+    """Return where to end a row that must stop by `end`: after a space, else at punctuation, else `end`.
+
+    Only the second half of the row is searched, so rows stay reasonably full.
+    """
+    half = start + (end - start) // 2
+    for good in (lambda k: chars[k - 1][0] == " ",
+                 lambda k: chars[k - 1][0] in ",;([{" or chars[k][0] == "."):
+        for k in range(end, half, -1):
+            if good(k):
+                return k
+    return max(end, start + 1)
+
+
+def _spans_html(chars: list[tuple[str, str]]) -> str:
+    out, run, cls = [], [], None
+    for ch, c in chars + [("", "\0")]:
+        if c != cls and run:
+            text = escape("".join(run))
+            out.append(f'<span class="{cls}">{text}</span>' if cls else str(text))
+            run = []
+        cls = c
+        run.append(ch)
+    return "".join(out)
+
+
+def _quote(w: _Writer, block: BlockQuote, env: _Env) -> str:
+    inner = replace(env, inset=env.inset + w.layout.insets.quote, structural=False)
+    return f"<blockquote>{w.blocks(block.blocks, inner)}</blockquote>"
+
+
+def _callout(w: _Writer, block: Callout, env: _Env) -> str:
+    inner = replace(env, inset=env.inset + w.layout.insets.callout, structural=False)
+    kind = getattr(w.words, block.kind)
+    title = f"{kind}: {block.title}" if block.title else kind
+    return (f'<div class="callout {block.kind}"><p class="ct">{escape(title)}</p>'
+            f"{w.blocks(block.blocks, inner)}</div>")
+
+
+def _only(w: _Writer, block: Only, env: _Env) -> str:
+    return w.blocks(block.blocks, env) if block.target == "handbook" else ""
+
+
+def _columns(w: _Writer, block: Columns, env: _Env) -> str:
+    cols = "".join(f'<div class="column">{w.blocks(col, env)}</div>' for col in block.columns)
+    return f'<div class="columns">{cols}</div>'
+
+
+def _drawing(w: _Writer, env: _Env) -> svg.Style:
+    return replace(w.layout.drawing, width=w.layout.text_width - env.inset)
+
+
+def _decision_tree(w: _Writer, block: DecisionTree, env: _Env) -> str:
+    words = w.words
+    text = f"{words.decision_tree}: {svg.describe_tree(block.root, words.yes, words.no)}"
+    drawing = svg.decision_tree(block, _drawing(w, env), text, words.yes, words.no)
+    caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
+    return f'<figure class="tree">{caption}{drawing}</figure>'
+
+
+def _metrics(w: _Writer, block: Metrics, env: _Env) -> str:
+    words = w.words
+
+    def value(v: float) -> str:
+        return f"{number(v)} {block.unit}".strip()
+
+    rows = []
+    for row in block.rows:
+        gain = block.improvement(row)
+        factor = block.factor(row)
+        sign = "+" if gain >= 0 else "\u2212"  # a real minus sign
+        change = f"{sign}{number(_significant(abs(gain)))}\u202f%"
+        if factor is not None and factor > 0:
+            change += f" (\u00d7{number(_significant(factor))})"
+        trend = "up" if gain > 0 else "down" if gain < 0 else "flat"
+        rows.append(f'<tr><td>{escape(row.name)}</td><td class="ar">{escape(value(row.before))}</td>'
+                    f'<td class="ar">{escape(value(row.after))}</td>'
+                    f'<td class="ar {trend}">{escape(change)}</td></tr>')
+    tbody = "\n".join(rows)
+    table = (f'<table class="t m"><thead><tr><th>{escape(words.metric)}</th>'
+             f'<th class="ar">{escape(block.before_label)}</th><th class="ar">{escape(block.after_label)}</th>'
+             f'<th class="ar">{escape(words.change)}</th></tr></thead><tbody>\n{tbody}\n</tbody></table>')
+    text = f"{words.chart}: " + "; ".join(
+        f"{r.name}: {block.before_label} {value(r.before)}, {block.after_label} {value(r.after)}" for r in block.rows)
+    chart = svg.bar_chart(block, _drawing(w, env), value, text) if block.rows else ""
+    caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
+    source = f'<p class="src">{escape(block.caption)}</p>' if block.caption else ""
+    return f'<figure class="metrics">{caption}{table}{chart}{source}</figure>'
+
+
+def _significant(value: float) -> float:
+    """Return `value` rounded to about three significant digits (never fewer than its integer part)."""
+    return round(value, max(0, 2 - math.floor(math.log10(abs(value)))) if value else 0)
+
+
+def number(value: float) -> str:
+    """Return a measured value the way people write it: 1,250 · 3.5 · 0.042 (no trailing zeros)."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+_SHOWN = (CodeBlock, Table, Image, DecisionTree, Metrics)  # what a lead-in paragraph is kept with
+
+_BLOCKS: dict[type, Callable[[_Writer, object, _Env], str]] = {
+    Heading: _heading_block,
+    Paragraph: _paragraph,
+    BulletList: _list,
+    Table: _table,
+    Image: _image,
+    CodeBlock: _code,
+    BlockQuote: _quote,
+    Callout: _callout,
+    Only: _only,
+    Columns: _columns,
+    DecisionTree: _decision_tree,
+    Metrics: _metrics,
+}
+
+_INLINES: dict[type, Callable[[_Writer, Inline, bool], str]] = {
+    Text: lambda w, n, links: str(escape(n.text)),
+    Code: lambda w, n, links: f"<code>{escape(n.text)}</code>",
+    Strong: lambda w, n, links: f"<strong>{w.inlines(n.children, links)}</strong>",
+    Emph: lambda w, n, links: f"<em>{w.inlines(n.children, links)}</em>",
+    Strike: lambda w, n, links: f"<s>{w.inlines(n.children, links)}</s>",
+    Link: lambda w, n, links: w.link(n, links),
+    LineBreak: lambda w, n, links: "<br>",
+}
+
+#: The block types this writer handles (tests compare it with `model.BLOCK_TYPES`).
+BLOCK_WRITERS = tuple(_BLOCKS)
+
+
+# --- the whole body ----------------------------------------------------------------------------------
+
+
+def body(course: Course, layout: Layout, words: Labels, trainer: bool) -> Body:
+    """Return the contents and the chapters of `course` as HTML; raise RenderError listing every problem."""
+    diags = Diagnostics()
+    slides = handbook_slides(course)
+    outline = _Outline(layout.toc_depth, trainer, diags)
+    outline.scan(slides)
+    writer = _Writer(course, layout, words, outline, trainer, diags)
+    chapters: list[list[str]] = []
+    for slide in slides:
+        if slide.level == 1 or not chapters:  # every level-1 slide opens a chapter
+            chapters.append([])
+        chapters[-1].append(writer.slide(slide) + "\n")
+    toc = tuple(
+        TocEntry(t.anchor, t.number, Markup(writer.inlines(
+            node.title if isinstance(node, Slide) else node.children, links=False)), t.depth)  # type: ignore[attr-defined]
+        for node, t in outline.numbered)
+    diags.raise_if_errors(RenderError)
+    return Body(toc, tuple(Markup("".join(c)) for c in chapters), writer.files)
+
