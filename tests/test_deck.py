@@ -22,7 +22,7 @@ from deckbook import highlight, model as m
 from deckbook.errors import Location, RenderError
 from deckbook.options import Options
 from deckbook.render import deck
-from deckbook.render.deck import layout, package, pieces, writer
+from deckbook.render.deck import layout, pieces, template, writer
 from deckbook.theme import Theme, load_theme
 
 SOURCE = Path("content/demo/01-intro.md")
@@ -84,9 +84,10 @@ def metrics() -> m.Metrics:
 
 
 def slide(title: str, *blocks: m.Block, notes: tuple[m.Block, ...] = (), kind: str = "content",
-          line: int = 1) -> m.Slide:
+          line: int = 1, layout: str = "") -> m.Slide:
     inlines = (m.Text(title),) if title else ()
-    return m.Slide(kind, 1 if kind == "section" else 2, inlines, title.lower(), tuple(blocks), notes, loc(line))
+    return m.Slide(kind, 1 if kind == "section" else 2, inlines, title.lower(), tuple(blocks), notes, loc(line),
+                   layout)
 
 
 def course(*slides: m.Slide, title: str = "Rust for Backend Developers", version: str = "1.2.0") -> m.Course:
@@ -151,13 +152,13 @@ def test_slides_have_titles_in_title_placeholders_and_16_9_size(tmp_path, theme)
 
 
 def test_template_master_and_layouts_are_16_9(theme):
-    prs = Presentation(str(package.DEFAULT_TEMPLATE))
+    prs = Presentation(str(template.DEFAULT_TEMPLATE))
     assert prs.slide_width == Emu(12192000)
     title_only = next(lay for lay in prs.slide_layouts if lay.name == "Title Only")
     master_title = next(ph for ph in prs.slide_master.placeholders if ph.placeholder_format.type == 1)
     assert abs(master_title.left + master_title.width / 2 - prs.slide_width / 2) < Emu(12700)
     assert title_only.element.get("type") == "titleOnly"
-    names = zipfile.ZipFile(package.DEFAULT_TEMPLATE).namelist()
+    names = zipfile.ZipFile(template.DEFAULT_TEMPLATE).namelist()
     assert not any("thumbnail" in n or "printerSettings" in n for n in names)
 
 
@@ -533,7 +534,7 @@ def test_deck_is_valid_open_xml(tmp_path, theme):
 
 
 def test_a_potx_template_is_used_without_its_sample_slides(tmp_path, theme):
-    sample = Presentation(str(package.DEFAULT_TEMPLATE))
+    sample = Presentation(str(template.DEFAULT_TEMPLATE))
     sample.slides.add_slide(sample.slide_layouts[0]).shapes.title.text = "Corporate sample"
     sample.save(str(tmp_path / "corp.pptx"))
     potx = tmp_path / "corp.potx"

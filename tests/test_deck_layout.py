@@ -8,7 +8,7 @@ import pytest
 
 from deckbook import model as m
 from deckbook.errors import Location
-from deckbook.render.deck import diagram, layout, measure
+from deckbook.render.deck import diagram, layout, measure, pieces
 from deckbook.render.deck.frames import Box
 from deckbook.theme import Theme, load_theme
 
@@ -46,7 +46,7 @@ def test_wrap_counts_lines_greedily(faces):
 
 
 def _lines(width_per_char: float):
-    return lambda text, size, width: max(1, -(-len(text) * width_per_char * size // width))
+    return lambda text, size, width, bold=False: max(1, -(-len(text) * width_per_char * size // width))
 
 
 def test_tree_layout_places_25_nodes_without_overlap_inside_the_box():
@@ -117,3 +117,36 @@ def test_unsplittable_content_moves_to_the_next_slide_and_headings_keep_with_nex
     texts = [[p.runs[0].text for f in s.frames if hasattr(f, "paras") for p in f.paras if p.runs]
              for s in plan.slides[1:]]
     assert "Results" not in texts[0] and "Results" in texts[1]
+
+
+def _widest(width_per_char: float):
+    return lambda text, size, bold=False: max(len(word) for word in text.split()) * width_per_char * size
+
+
+def test_tree_leaves_get_room_for_their_longest_word():
+    root = m.Question("Pick?", m.Question("Small?", m.Answer("a"), m.Answer("Supercalifragilistic")),
+                      m.Question("Big?", m.Answer("b"), m.Answer("c")))
+    laid = diagram.layout_tree(root, 400, 300, 20, 10, 1.2, _lines(0.55), _widest(0.55))
+    leaves = {n.text: n for n in laid.nodes if not n.question}
+    assert leaves["Supercalifragilistic"].w > 2 * leaves["a"].w
+    for node in laid.nodes:
+        assert _widest(0.55)(node.text, laid.size) <= node.w - 2 * diagram.PAD
+    assert laid.fits and all(0 <= n.x and n.x + n.w <= 400 for n in laid.nodes)
+
+
+def test_tree_text_shrinks_until_no_word_is_broken():
+    root = m.Question("Q?", m.Answer("Extraordinarily"), m.Answer("Incomprehensibly"))
+    unbroken = diagram.layout_tree(root, 200, 400, 20, 8, 1.2, _lines(0.55), _widest(0.55))
+    assert unbroken.size < 20 and unbroken.fits
+    assert diagram.layout_tree(root, 200, 400, 20, 8, 1.2, _lines(0.55)).size == 20  # without word widths
+
+
+def test_long_code_splits_evenly_without_a_nearly_empty_last_slide(theme):
+    ctx, geo = pieces.Context(theme, 0), layout.geometry(theme)
+    _, _, area, _ = layout._areas(ctx, "Listing", geo, layout.choose_layout(ctx, geo, "content"), None)
+    per_slide = pieces.CodePiece(code("x"), 0, 1)._capacity(ctx, theme.spec.deck.min_code_size, area.h)
+    lines = "\n".join(f"let v{i} = {i};" for i in range(2 * per_slide + 1))  # filling slides leaves one line
+    plan = layout.plan_deck(course(slide("Listing", code(lines))), theme)
+    rows = [len(f.rows) for s in plan.slides[1:] for f in s.frames if type(f).__name__ == "CodeFrame"]
+    assert sum(rows) == 2 * per_slide + 1 and len(rows) == 3
+    assert min(rows) >= 0.8 * max(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from . import yamlsrc
 from .errors import Diagnostics, Location, ThemeError
+from .load import text as source_text
 
 THEME_FILE = "theme.yaml"
 SHIPPED_THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -73,6 +75,23 @@ class Fonts(_Strict):
     mono: Font
 
 
+class Layouts(_Strict):
+    """The slide layouts of the deck's template, by name, for each kind of slide.
+
+    The defaults are the layouts of the shipped template (PowerPoint's English names); a theme with its own
+    `pptx_template` names its layouts here. A slide can choose another one: `## Title {layout="Two Content"}`.
+    """
+
+    title: str = "Title Slide"
+    """The cover: course title, subtitle, authors, version and date."""
+    section: str = "Section Header"
+    """Section dividers (headings above the slide level)."""
+    content: str = "Title Only"
+    """Slides with a title."""
+    blank: str = "Blank"
+    """Slides without a title (after a `---` break)."""
+
+
 class Deck(_Strict):
     """Slide sizes in points; minimums are where shrinking stops and splitting starts."""
 
@@ -92,6 +111,8 @@ class Deck(_Strict):
     """Inches, on every side of the slide."""
     line_spacing: float = Field(1.2, gt=0)
     """Line pitch as a multiple of the font size (used to measure what fits)."""
+    layouts: Layouts = Layouts()
+    """Which layout of the template each kind of slide uses."""
 
 
 class Margins(_Strict):
@@ -112,6 +133,10 @@ class Handbook(_Strict):
     h1_size: float = Field(24, gt=0)
     h2_size: float = Field(15, gt=0)
     h3_size: float = Field(12, gt=0)
+    toc_depth: int = Field(3, ge=1, le=6)
+    """Headings down to this depth are numbered and listed in the contents and the PDF bookmarks."""
+    code_keep_lines: int = Field(30, ge=1)
+    """Code blocks of at most this many (wrapped) lines never break across pages."""
 
 
 class ThemeSpec(_Strict):
@@ -175,11 +200,26 @@ class Theme:
 
 def find_theme(name: str, search: tuple[Path, ...] = ()) -> Path | None:
     """Return the folder of theme `name`: `./themes/`, extra `search` folders, then shipped themes."""
-    for base in (Path.cwd() / "themes", *search, SHIPPED_THEMES):
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        return None  # a theme is a folder name, never a path
+    for base in _theme_bases(search):
         candidate = base / name
         if (candidate / THEME_FILE).is_file():
             return candidate.resolve()
     return None
+
+
+def available_themes(search: tuple[Path, ...] = ()) -> list[str]:
+    """Return the names of every theme `find_theme` can see."""
+    names = set()
+    for base in _theme_bases(search):
+        if base.is_dir():
+            names.update(p.name for p in base.iterdir() if (p / THEME_FILE).is_file())
+    return sorted(names)
+
+
+def _theme_bases(search: tuple[Path, ...]) -> tuple[Path, ...]:
+    return (Path.cwd() / "themes", *search, SHIPPED_THEMES)
 
 
 def load_theme(name: str, origin: Location, search: tuple[Path, ...] = ()) -> Theme:
@@ -187,62 +227,74 @@ def load_theme(name: str, origin: Location, search: tuple[Path, ...] = ()) -> Th
     diags = Diagnostics()
     merged: dict = {}
     folders: list[Path] = []
-    seen: set[str] = set()
-    current, where = name, origin
+    chain: list[str] = []
+    current: str | None = name
+    where = origin
     while current is not None:
+        if current in chain:
+            cycle = " → ".join([*chain[chain.index(current):], current])
+            diags.error(where, f"themes extend each other in a cycle: {cycle}", "remove one 'extends:'")
+            break
         folder = find_theme(current, search)
         if folder is None:
-            shipped = sorted(p.name for p in SHIPPED_THEMES.iterdir() if (p / THEME_FILE).is_file())
             diags.error(where, f"unknown theme '{current}'",
-                        f"themes are looked up in ./themes/ and among the shipped ones: {', '.join(shipped)}")
+                        f"themes are looked up in ./themes/, then among the shipped ones; "
+                        f"available: {', '.join(available_themes(search)) or 'none'}")
             break
-        if current in seen:
-            diags.error(where, f"theme '{current}' extends itself", "remove the cycle in 'extends:'")
-            break
-        seen.add(current)
+        chain.append(current)
         folders.append(folder)
         path = folder / THEME_FILE
-        data = yamlsrc.parse(_read(path, diags), path, diags)
+        content = source_text.read(path, diags, what="theme file")
+        data = yamlsrc.parse(content, path, diags) if content is not None else None
         if data is None or not isinstance(data, dict):
             if data is not None:
-                diags.error(Location(path), "theme.yaml must be a mapping of keys to values")
+                diags.error(Location(path), "theme.yaml must be a mapping of keys to values", "e.g. pygments_style: friendly")
             break
-        # Validate each file on its own when possible, so errors point at the right file.
-        _resolve_paths(data, folder)
-        merged = _deep_merge(data, merged)
+        _resolve_paths(data, folder, path, diags)
+        merged = _deep_merge(merged, _with_origin(data, path))  # the theme named first wins
         current = data.get("extends")
-        where = Location(path, getattr(data, "lines", {}).get("extends", 1))
+        where = yamlsrc.locate(data, ("extends",), path)
+        if current is not None and not isinstance(current, str):
+            diags.error(where, "'extends' should be the name of one theme", "e.g. extends: default")
+            break
     spec = None
     if not diags.errors:
-        top = folders[0] / THEME_FILE
         merged.pop("extends", None)
-        spec = yamlsrc.validate(ThemeSpec, merged, top, diags, what="theme")
+        spec = yamlsrc.validate(ThemeSpec, merged, folders[0] / THEME_FILE, diags, what="theme")
     if spec is not None:
-        _check_files(spec, folders[0] / THEME_FILE, diags)
-        _check_style(spec.pygments_style, folders[0] / THEME_FILE, diags)
+        _check_files(spec, merged, folders[0] / THEME_FILE, diags)
+        _check_style(spec.pygments_style, yamlsrc.locate(merged, ("pygments_style",), folders[0] / THEME_FILE), diags)
     diags.raise_if_errors(ThemeError)
     assert spec is not None
     return Theme(name, spec, tuple(folders))
 
 
-def _read(path: Path, diags: Diagnostics) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        diags.error(Location(path), f"cannot read theme file: {exc}")
-        return ""
-
-
 _PATH_KEYS = {"regular", "bold", "italic", "bold_italic", "logo", "pptx_template"}
 
 
-def _resolve_paths(data: dict, folder: Path) -> None:
-    """Make the file paths of one theme.yaml absolute, relative to the folder that names them."""
+def _resolve_paths(data: dict, folder: Path, path: Path, diags: Diagnostics, keys: tuple = ()) -> None:
+    """Make the file paths of one theme.yaml absolute, relative to the folder that names them.
+
+    A theme may only use files inside its own folder (symbolic links followed), like a course.
+    """
     for key, value in list(data.items()):
         if isinstance(value, dict):
-            _resolve_paths(value, folder)
+            _resolve_paths(value, folder, path, diags, (*keys, key))
         elif key in _PATH_KEYS and isinstance(value, str):
-            data[key] = str((folder / value).resolve())
+            target = (folder / value).resolve()
+            if Path(value).is_absolute() or not target.is_relative_to(folder):
+                diags.error(yamlsrc.locate(data, (key,), path), f"'{'.'.join(map(str, (*keys, key)))}': "
+                            f"'{value}' lies outside the theme folder", "ship the file inside the theme")
+            data[key] = str(target)
+
+
+def _with_origin(data: dict, path: Path) -> dict:
+    """Mark every key of `data` (recursively) as coming from theme file `path`."""
+    data.origins = {key: path for key in data}  # type: ignore[attr-defined]
+    for value in data.values():
+        if isinstance(value, dict):
+            _with_origin(value, path)
+    return data
 
 
 def _deep_merge(child: dict, parent: dict) -> dict:
@@ -250,6 +302,7 @@ def _deep_merge(child: dict, parent: dict) -> dict:
     out = yamlsrc.LineDict(parent)
     out.lines = {**getattr(parent, "lines", {}), **getattr(child, "lines", {})}
     out.cols = {**getattr(parent, "cols", {}), **getattr(child, "cols", {})}
+    out.origins = {**getattr(parent, "origins", {}), **getattr(child, "origins", {})}
     out.line = getattr(child, "line", 1)
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(parent.get(key), dict):
@@ -259,23 +312,30 @@ def _deep_merge(child: dict, parent: dict) -> dict:
     return out
 
 
-def _check_files(spec: ThemeSpec, path: Path, diags: Diagnostics) -> None:
+def _check_files(spec: ThemeSpec, data: dict, path: Path, diags: Diagnostics) -> None:
     for role in ("body", "heading", "mono"):
         font: Font = getattr(spec.fonts, role)
         for face in ("regular", "bold", "italic", "bold_italic"):
-            file = getattr(font, face)
-            if not file.is_file():
-                diags.error(Location(path), f"font file not found: fonts.{role}.{face} = {file}",
-                            "ship the font file inside the theme folder")
+            _check_file(getattr(font, face), f"fonts.{role}.{face}", ("fonts", role, face), data, path, diags)
     for key in ("logo", "pptx_template"):
         file = getattr(spec, key)
-        if file is not None and not file.is_file():
-            diags.error(Location(path), f"{key} file not found: {file}", "paths are relative to the theme folder")
+        if file is not None:
+            _check_file(file, key, (key,), data, path, diags)
 
 
-def _check_style(style: str, path: Path, diags: Diagnostics) -> None:
+def _check_file(file: Path, what: str, keys: tuple, data: dict, path: Path, diags: Diagnostics) -> None:
+    where = yamlsrc.locate(data, keys, path)
+    if file.is_dir():
+        diags.error(where, f"'{what}' names a folder, not a file: {file}", "name the file inside it")
+    elif not file.is_file():
+        diags.error(where, f"'{what}' file not found: {file}",
+                    "paths are relative to the theme folder; ship the file inside it")
+
+
+def _check_style(style: str, where: Location, diags: Diagnostics) -> None:
     from . import highlight
 
     if not highlight.has_style(style):
-        diags.error(Location(path), f"unknown Pygments style '{style}'",
-                    f"one of: {', '.join(highlight.style_names())}")
+        close = difflib.get_close_matches(style, highlight.style_names(), n=1)
+        diags.error(where, f"unknown Pygments style '{style}'",
+                    f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(highlight.style_names())}")

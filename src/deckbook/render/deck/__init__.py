@@ -2,7 +2,7 @@
 
 python-pptx is imported in this package only, and only when a deck is written or read: the layout
 (`layout.plan_deck`) is pure, so `report()` — the overflow report of `invoke check` — costs only font
-measurement. The default template lives in the default theme (see `package.DEFAULT_TEMPLATE`).
+measurement. The default template lives in the default theme (see `template.DEFAULT_TEMPLATE`).
 """
 
 from __future__ import annotations
@@ -23,16 +23,20 @@ def render(course: Course, theme: Theme, out: Path, options: Options) -> Path:
     from . import package, writer  # python-pptx: only when a deck is really written
 
     plan = plan_deck(course, theme)
-    if options.strict and plan.diagnostics:
+    errors = [d for d in plan.diagnostics if d.severity == "error"]
+    if errors or (options.strict and plan.diagnostics):
         raise RenderError([Diagnostic(d.location, d.message, d.hint, "error") for d in plan.diagnostics])
-    prs = package.open_template(theme)
+    prs = package.open_template(theme, plan.width, plan.height)
     writer.draw_deck(prs, plan, writer.Pen(theme, course.meta.language))
     package.set_core_properties(prs, course)
     return package.save(prs, out, course)
 
 
 def report(course: Course, theme: Theme) -> list[Diagnostic]:
-    """Return every shrink, split and wrap the deck needs, as warnings with the block's file:line."""
+    """Return every shrink, split and wrap the deck needs, as warnings with the block's file:line.
+
+    Slide layouts the template lacks (a slide's `layout=`, the theme's `deck.layouts`) are errors.
+    """
     return list(plan_deck(course, theme).diagnostics)
 
 

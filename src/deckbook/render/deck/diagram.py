@@ -1,8 +1,9 @@
 """Decision trees laid out top-down — pure geometry in points; the writer draws the result as shapes.
 
-x positions come from leaf counts (each leaf gets one slot, a question sits above the middle of its
-branches), rows from depth. The text size is the largest one between the theme's sizes at which every
-node's text fits its box; below the minimum the tree is drawn at the minimum and reported.
+x positions come from the leaves (each leaf gets a slot wide enough for its longest word, the room left is
+shared evenly; a question sits above the middle of its branches), rows from depth. The text size is the
+largest one between the theme's sizes at which every node's text fits its box without breaking a word;
+below the minimum the tree is drawn at the minimum and reported.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Callable
 
 from ...model import Answer, Question
 
-#: (text, size, width) → number of wrapped lines.
-LineCounter = Callable[[str, float, float], int]
+#: (text, size, width, bold) → number of wrapped lines.
+LineCounter = Callable[[str, float, float, bool], int]
+#: (text, size, bold) → width of its longest word, in points.
+WordWidth = Callable[[str, float, bool], float]
 
 MAX_NODE_W = 220.0
 PAD = 5.0
@@ -87,15 +90,42 @@ def _slots(root: Question | Answer) -> list[_Slot]:
     return out
 
 
-def _geometry(slots: list[_Slot], width: float) -> tuple[float, float]:
-    """Return (slot width, horizontal gap) for the number of leaves."""
-    leaves = max(s.last for s in slots) + 1
-    slot_w = width / leaves
-    return slot_w, min(16.0, slot_w * 0.12)
+@dataclass(frozen=True)
+class _Measure:
+    """How node texts are measured: wrapped lines, and (when known) the longest word."""
+
+    lines: LineCounter
+    widest: WordWidth | None
+    spacing: float
+
+    def node_lines(self, slot: _Slot, size: float, width: float) -> int:
+        return self.lines(slot.text, size, width, slot.question)
+
+    def breaks_a_word(self, slot: _Slot, size: float, width: float) -> bool:
+        return self.widest is not None and self.widest(slot.text, size, slot.question) > width
 
 
-def _node_width(slot: _Slot, slot_w: float, gap: float) -> float:
-    return min(MAX_NODE_W, (slot.last - slot.first + 1) * slot_w - gap)
+def _leaf_edges(slots: list[_Slot], width: float, size: float, measure: _Measure) -> tuple[list[float], float]:
+    """Return the x where each leaf slot starts (and where the last ends), and the gap between nodes."""
+    leaves = [s for s in slots if not s.question]
+    gap = min(16.0, width / len(leaves) * 0.12)
+    if measure.widest is None:
+        widths = [width / len(leaves)] * len(leaves)
+    else:
+        needs = [min(MAX_NODE_W, measure.widest(s.text, size, False) + 2 * PAD) + gap for s in leaves]
+        spare = width - sum(needs)
+        widths = ([n + spare / len(leaves) for n in needs] if spare >= 0 else
+                  [width * n / sum(needs) for n in needs])
+    edges = [0.0]
+    for w in widths:
+        edges.append(edges[-1] + w)
+    return edges, gap
+
+
+def _node_box(slot: _Slot, edges: list[float], gap: float) -> tuple[float, float]:
+    """Return (centre, width) of a node: over the middle of its leaves, as wide as they are less the gap."""
+    left, right = edges[slot.first], edges[slot.last + 1]
+    return (left + right) / 2, min(MAX_NODE_W, right - left - gap)
 
 
 def _label_size(size: float, min_size: float) -> float:
@@ -106,46 +136,56 @@ def _row_gap(size: float, min_size: float, spacing: float) -> float:
     return 2.4 * _label_size(size, min_size) * spacing
 
 
-def _node_height(slots: list[_Slot], width: float, size: float, spacing: float, lines: LineCounter) -> float:
+def _node_height(slots: list[_Slot], width: float, size: float, measure: _Measure) -> float:
     """Return the height every node needs at `size` (rows are uniform)."""
-    slot_w, gap = _geometry(slots, width)
-    most = max(lines(s.text, size, _node_width(s, slot_w, gap) - 2 * PAD) for s in slots)
-    return most * size * spacing + 2 * PAD
+    edges, gap = _leaf_edges(slots, width, size, measure)
+    most = max(measure.node_lines(s, size, _node_box(s, edges, gap)[1] - 2 * PAD) for s in slots)
+    return most * size * measure.spacing + 2 * PAD
+
+
+def _breaks_words(slots: list[_Slot], width: float, size: float, measure: _Measure) -> bool:
+    """Return whether some node's longest word is wider than its box at `size`."""
+    edges, gap = _leaf_edges(slots, width, size, measure)
+    return any(measure.breaks_a_word(s, size, _node_box(s, edges, gap)[1] - 2 * PAD) for s in slots)
 
 
 def needed_height(root: Question | Answer, width: float, size: float, min_size: float, spacing: float,
-                  lines: LineCounter) -> float:
+                  lines: LineCounter, widest: WordWidth | None = None) -> float:
     """Return the height the tree takes at text `size` in `width` points."""
     slots = _slots(root)
     depth = max(s.depth for s in slots) + 1
-    node_h = _node_height(slots, width, size, spacing, lines)
+    node_h = _node_height(slots, width, size, _Measure(lines, widest, spacing))
     return depth * node_h + (depth - 1) * _row_gap(size, min_size, spacing)
 
 
 def layout_tree(root: Question | Answer, width: float, height: float, max_size: float, min_size: float,
-                spacing: float, lines: LineCounter) -> TreeLayout:
+                spacing: float, lines: LineCounter, widest: WordWidth | None = None) -> TreeLayout:
     """Return the tree laid out in `width` × `height`, at the largest text size that fits."""
+    slots = _slots(root)
+    measure = _Measure(lines, widest, spacing)
+
+    def fits(size: float) -> bool:
+        return (needed_height(root, width, size, min_size, spacing, lines, widest) <= height
+                and not _breaks_words(slots, width, size, measure))
+
     size = max_size
-    while size > min_size and needed_height(root, width, size, min_size, spacing, lines) > height:
+    while size > min_size and not fits(size):
         size -= SIZE_STEP
     size = max(size, min_size)
-    fits = needed_height(root, width, size, min_size, spacing, lines) <= height
-    slots = _slots(root)
-    slot_w, gap = _geometry(slots, width)
+    edges, gap = _leaf_edges(slots, width, size, measure)
     depth = max(s.depth for s in slots) + 1
     row_gap = _row_gap(size, min_size, spacing)
-    node_h = _node_height(slots, width, size, spacing, lines)
-    if not fits:  # squeeze rows into the height; the text is reported as too large
+    node_h = _node_height(slots, width, size, measure)
+    if depth * node_h + (depth - 1) * row_gap > height:  # squeeze rows in; the text is reported as too large
         node_h = max(4.0, (height - (depth - 1) * row_gap) / depth)
         if node_h * depth + (depth - 1) * row_gap > height:
             row_gap = max(0.0, (height - node_h * depth) / max(depth - 1, 1))
-    nodes, edges = [], []
+    nodes, connections = [], []
     for index, s in enumerate(slots):
-        w = _node_width(s, slot_w, gap)
-        centre = (s.first + s.last + 1) / 2 * slot_w
+        centre, w = _node_box(s, edges, gap)
         nodes.append(TreeNode(s.text, s.question, centre - w / 2, s.depth * (node_h + row_gap), w, node_h))
         if s.parent >= 0:
-            edges.append(TreeEdge(s.parent, index, s.yes))
+            connections.append(TreeEdge(s.parent, index, s.yes))
     used = depth * node_h + (depth - 1) * row_gap
-    return TreeLayout(tuple(nodes), tuple(edges), size, size * spacing, _label_size(size, min_size),
-                      width, used, fits)
+    return TreeLayout(tuple(nodes), tuple(connections), size, size * spacing, _label_size(size, min_size),
+                      width, used, fits(size))

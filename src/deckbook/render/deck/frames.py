@@ -163,6 +163,18 @@ class SlidePlan:
     title_size: float
     frames: tuple[Frame, ...]
     notes: str
+    layout: str
+    """The name of the template layout the slide is made from."""
+    background: str | None = None
+    """A colour painted over the layout's background (deckbook's own look: the cover and section slides)."""
+    title_color: str | None = None
+    """None keeps the colour the template gives its title placeholder."""
+    title_anchor: Literal["t", "ctr", "b"] | None = "t"
+    """None keeps the template's vertical alignment."""
+    footer: Literal["", "own", "template"] = ""
+    """"template": the layout's date, footer and slide-number placeholders, filled; "own": text boxes."""
+    footer_color: str | None = None
+    """The colour of "own" footers."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,7 @@ class DeckPlan:
     width: float
     height: float
     footer: str
+    date: str
     footer_box: Box
     number_box: Box
     footer_size: float

@@ -3,31 +3,47 @@
 Pure (no python-pptx): `plan_deck()` is what both `render()` and the overflow `report()` run. Per slide the
 policy is: the theme's sizes; else shrink body, code and table text together down to the theme minimums;
 else split onto "(cont.)" slides at the minimums. Every shrink, split and wrap is a warning.
+
+Where things go depends on the template. The shipped one is a blank canvas: deckbook draws its own look
+(margins from the theme, coloured cover and section slides, an accent rule under titles, its own footer).
+A theme's `pptx_template` is followed instead: titles go where the layout's title placeholder is, content
+where its body placeholders are (else below the title), and the layout's footer, date and slide-number
+placeholders are filled — so nothing is drawn over the template's decorations or its footer zone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, replace
 
-from ... import model
+from ... import model, yamlsrc
+from ...errors import Diagnostics, Location
 from ...model import Course, plain
-from ...theme import Theme
+from ...theme import THEME_FILE, Theme
+from . import template
 from .frames import Box, DeckPlan, Para, RectFrame, Run, SlidePlan, TextFrame
 from .pieces import (BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece, improvement, pieces,
                      place_stack, round_size, stack_height, take, tint)
+from .template import Layout, Template
 
 SHRINK_STEPS = 12
 CONTINUED = " (cont.)"
+#: OOXML layout types, best first: the fallback when a template lacks a layout of the default name (e.g. a
+#: translated template).
+_TYPES = {"title": ("title",), "section": ("secHead",), "content": ("titleOnly", "obj", "tx"), "blank": ("blank",)}
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """Where things go on every slide, in points."""
+    """Where things go on every slide, in points, and the template whose layouts the slides use."""
 
     width: float
     height: float
     margin: float
     footer_pitch: float
+    template: Template
+    follow: bool
+    """The theme names its own template: its placeholders place titles, content and footers."""
 
     @property
     def inner_w(self) -> float:
@@ -50,15 +66,20 @@ class Geometry:
 
 
 def geometry(theme: Theme) -> Geometry:
+    """Return the geometry of `theme`'s deck: a followed template keeps its own slide size."""
     deck = theme.spec.deck
-    return Geometry(theme.slide_width_in * 72, theme.slide_height_in * 72, deck.margin * 72,
-                    deck.footer_size * deck.line_spacing)
+    tpl = template.read(template.template_path(theme))
+    follow = theme.spec.pptx_template is not None
+    width, height = (tpl.width, tpl.height) if follow else (round(theme.slide_width_in * 72),
+                                                              round(theme.slide_height_in * 72))
+    return Geometry(width, height, deck.margin * 72, deck.footer_size * deck.line_spacing, tpl, follow)
 
 
 def plan_deck(course: Course, theme: Theme) -> DeckPlan:
-    """Return the deck laid out: a cover, then every chapter's slides; warnings say what did not fit."""
+    """Return the deck laid out: a cover, then every chapter's slides; diagnostics say what did not fit."""
     geo = geometry(theme)
     ctx = Context(theme, area_height=geo.content_bottom)
+    _check_size(ctx, geo)
     slides = [_cover(course, geo, ctx)]
     for chapter in course.chapters:
         if chapter.handbook_only:
@@ -66,8 +87,133 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
         for slide in chapter.slides:
             slides += _plan_slide(slide, geo, ctx)
     footer = f"{course.meta.title} · {course.meta.version}"
-    return DeckPlan(geo.width, geo.height, footer, geo.footer_box(), geo.number_box(),
-                    theme.spec.deck.footer_size, tuple(slides), tuple(ctx.warnings.values()))
+    return DeckPlan(geo.width, geo.height, footer, course.meta.date.isoformat(), geo.footer_box(),
+                    geo.number_box(), theme.spec.deck.footer_size, tuple(slides), tuple(ctx.diagnostics.values()))
+
+
+def _check_size(ctx: Context, geo: Geometry) -> None:
+    theme = ctx.theme
+    wanted = theme.slide_width_in / theme.slide_height_in
+    if geo.follow and abs(geo.width / geo.height - wanted) > 0.01:
+        ctx.warn(theme_location(theme, ("slide_size",)),
+                 f"the slide template {geo.template.path.name} is {geo.width:g}×{geo.height:g} pt, not "
+                 f"{theme.spec.slide_size}: the deck keeps the template's size", "make them agree")
+
+
+# --- layouts -------------------------------------------------------------------------------------
+
+
+def choose_layout(ctx: Context, geo: Geometry, kind: str, slide: model.Slide | None = None) -> Layout:
+    """Return the template layout for a slide of `kind` ("title", "section", "content", "blank").
+
+    The author's `layout=` wins; else the theme's `deck.layouts`. A default name the template lacks falls
+    back to a layout of the same OOXML type (for content slides, any layout with a title but the cover's);
+    a name the author or the theme wrote that the template lacks is an error listing the template's layouts.
+    """
+    tpl = geo.template
+    if slide is not None and slide.layout:
+        found = tpl.find(slide.layout)
+        if found is not None:
+            return found
+        ctx.error(slide.loc, f"unknown slide layout '{slide.layout}'", _names_hint(slide.layout, tpl))
+    layouts = ctx.deck.layouts
+    name = getattr(layouts, kind)
+    found = tpl.find(name)
+    if found is not None:
+        return found
+    if kind in layouts.model_fields_set:
+        ctx.error(theme_location(ctx.theme, ("deck", "layouts", kind)),
+                  f"'deck.layouts.{kind}': the slide template has no layout '{name}'", _names_hint(name, tpl))
+    typed = [lay for wanted in _TYPES[kind] for lay in tpl.layouts if lay.type == wanted]
+    titled = [lay for lay in tpl.layouts if lay.box("title") is not None and lay.type != "title"]
+    return (typed or (titled if kind != "blank" else []) or tpl.layouts[-1:])[0]
+
+
+def _names_hint(name: str, tpl: Template) -> str:
+    close = difflib.get_close_matches(name, tpl.names, n=1, cutoff=0.5)  # few names: be generous
+    listed = ", ".join(f"'{n}'" for n in tpl.names)
+    return (f"did you mean '{close[0]}'? " if close else "") + f"the layouts of {tpl.path.name}: {listed}"
+
+
+def theme_location(theme: Theme, keys: tuple[str, ...]) -> Location:
+    """Return where `keys` is set: the first file of the theme's `extends:` chain that sets it."""
+    for folder in theme.folders:
+        path = folder / THEME_FILE
+        data = yamlsrc.parse(path.read_text(encoding="utf-8"), path, Diagnostics())
+        node = data
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None:
+            return yamlsrc.locate(data, keys, path)
+    return Location(theme.root / THEME_FILE)
+
+
+def _dark(geo: Geometry, layout: Layout, kind: str) -> bool:
+    """Return whether text drawn on the slide sits on a dark background (and so should be light)."""
+    return layout.dark if geo.follow else kind in ("title", "section")
+
+
+def _footer(geo: Geometry, ctx: Context, layout: Layout, kind: str) -> dict:
+    """Return the footer fields of a SlidePlan: the layout's placeholders when followed, else text boxes."""
+    if kind == "title":
+        return {"footer": ""}
+    if geo.follow and layout.has_footers:
+        return {"footer": "template"}
+    colour = tint(ctx.colors.primary, 0.6) if _dark(geo, layout, kind) else ctx.colors.muted
+    return {"footer": "own", "footer_color": colour}
+
+
+def _title_look(geo: Geometry, ctx: Context, layout: Layout, kind: str, loc: Location | None) -> dict:
+    """Return the title fields of a SlidePlan: a followed template's placeholder keeps its own colour."""
+    if geo.follow and layout.box("title") is not None:
+        return {"title_color": None, "title_anchor": None}
+    if loc is not None and layout.box("title") is None:
+        ctx.warn(loc, f"layout '{layout.name}' has no title placeholder: the title is drawn as a text box",
+                 "choose a layout with a title")
+    colour = ctx.colors.background if _dark(geo, layout, kind) else ctx.colors.primary
+    return {"title_color": colour, "title_anchor": "b" if kind == "title" else "t"}
+
+
+def _title_zone(geo: Geometry, layout: Layout) -> Box:
+    """Return where a followed template puts titles: the layout's placeholder, else the master's."""
+    zone = layout.box("title") or geo.template.master.box("title")
+    return zone or Box(geo.margin, 0.6 * geo.margin, geo.inner_w, 2 * geo.margin)
+
+
+def _footer_top(geo: Geometry, layout: Layout) -> float:
+    """Return the top of the footer zone: content ends above it."""
+    if geo.follow and layout.has_footers:
+        return min(b.y for role in template.FOOTER_ROLES for b in layout.boxes(role))
+    return geo.footer_y
+
+
+def _template_area(geo: Geometry, layout: Layout, title: Box | None) -> Box:
+    """Return a followed template's content area: its body placeholders, else below the title.
+
+    A layout with neither (a blank one) gets the master's body area, where the template's designer keeps
+    content; the area always ends above the footer zone and below the title.
+    """
+    m = geo.margin
+    bodies = layout.boxes("body")
+    if bodies:
+        area = _union(bodies)
+    elif title is not None:
+        area = Box(title.x, title.bottom + 0.4 * m, title.w, geo.height)
+    else:
+        area = geo.template.master.box("body") or Box(m, m, geo.inner_w, geo.height)
+    top = area.y
+    if title is not None and title.x < area.right and area.x < title.right:
+        top = max(top, title.bottom + 0.25 * m)
+    bottom = min(area.bottom, _footer_top(geo, layout) - 0.3 * m)
+    left, right = max(area.x, 0.0), min(area.right, geo.width)
+    return Box(left, top, right - left, max(bottom - top, 0.0))
+
+
+def _union(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    x, y = min(b.x for b in boxes), min(b.y for b in boxes)
+    return Box(x, y, max(b.right for b in boxes) - x, max(b.bottom for b in boxes) - y)
 
 
 # --- titles --------------------------------------------------------------------------------------
@@ -85,75 +231,129 @@ def _fit_title(ctx: Context, text: str, box: Box, size: float) -> tuple[float, f
 def _cover(course: Course, geo: Geometry, ctx: Context) -> SlidePlan:
     """Return the title slide: title, subtitle, then version, date, authors and organisation."""
     meta, deck = course.meta, ctx.deck
+    layout = choose_layout(ctx, geo, "title")
+    dark = _dark(geo, layout, "title")
+    light = tint(ctx.colors.primary, 0.8)
+    sub_colour, meta_colour = (light, light) if dark else (ctx.colors.primary, ctx.colors.muted)
+    sub_size, meta_size = round_size(deck.body_size * 1.2), deck.min_body_size
+    subtitle = Para((Run(meta.subtitle),), sub_size, ctx.pitch(sub_size), color=sub_colour)
+    lines = [", ".join(meta.authors), meta.organisation, f"Version {meta.version} · {meta.date.isoformat()}"]
+    details = [Para((Run(text),), meta_size, ctx.pitch(meta_size), color=meta_colour) for text in lines if text]
+    look = {"layout": layout.name, **_title_look(geo, ctx, layout, "title", None), **_footer(geo, ctx, layout, "title")}
+    if geo.follow:
+        return _template_cover(meta.title, subtitle if meta.subtitle else None, details, geo, ctx, layout, look)
     m = geo.margin
     zone = Box(m, geo.height * 0.22, geo.inner_w, 2 * ctx.pitch(deck.cover_title_size))
     size, h = _fit_title(ctx, meta.title, zone, deck.cover_title_size)
     title_box = Box(zone.x, zone.y, zone.w, h)
-    light = tint(ctx.colors.primary, 0.8)
     frames = [RectFrame(Box(m, title_box.bottom + 0.3 * m, 1.6 * m, 4), ctx.colors.accent, name="Rule")]
-    sub_size = round_size(deck.body_size * 1.2)
     if meta.subtitle:
-        para = Para((Run(meta.subtitle),), sub_size, ctx.pitch(sub_size), color=light)
-        sub_h = ctx.lines(para.runs, sub_size, geo.inner_w) * para.pitch
-        frames.append(TextFrame(Box(m, title_box.bottom + 0.3 * m + 4 + 0.4 * m, geo.inner_w, sub_h), (para,)))
-    lines = [", ".join(meta.authors), meta.organisation, f"Version {meta.version} · {meta.date.isoformat()}"]
-    size_meta = deck.min_body_size
-    paras = tuple(Para((Run(text),), size_meta, ctx.pitch(size_meta), color=light) for text in lines if text)
-    meta_h = len(paras) * ctx.pitch(size_meta)
-    frames.append(TextFrame(Box(m, geo.height - m - meta_h, geo.inner_w, meta_h), paras))
-    return SlidePlan("title", meta.title, title_box, size, tuple(frames), "")
+        sub_h = ctx.lines(subtitle.runs, sub_size, geo.inner_w) * subtitle.pitch
+        frames.append(TextFrame(Box(m, title_box.bottom + 0.3 * m + 4 + 0.4 * m, geo.inner_w, sub_h), (subtitle,)))
+    meta_h = len(details) * ctx.pitch(meta_size)
+    frames.append(TextFrame(Box(m, geo.height - m - meta_h, geo.inner_w, meta_h), tuple(details)))
+    return SlidePlan("title", meta.title, title_box, size, tuple(frames), "", background=ctx.colors.primary, **look)
+
+
+def _template_cover(title: str, subtitle: Para | None, details: list[Para], geo: Geometry, ctx: Context,
+                    layout: Layout, look: dict) -> SlidePlan:
+    """Return the title slide of a followed template: the subtitle and details go in its subtitle area."""
+    zone = _title_zone(geo, layout)
+    size, h = _fit_title(ctx, title, zone, ctx.deck.cover_title_size)
+    title_box = Box(zone.x, zone.y, zone.w, max(zone.h, h))
+    area = layout.box("subtitle") or _template_area(geo, layout, title_box)
+    top = max(area.y, title_box.bottom) if area.x < title_box.right and title_box.x < area.right else area.y
+    paras = [subtitle] if subtitle else []
+    if details:
+        gap = ctx.pitch(details[0].size) if paras else 0.0
+        paras += [replace(details[0], space_before=gap), *details[1:]]
+    needed = sum(p.space_before + ctx.lines(p.runs, p.size, area.w) * p.pitch for p in paras)
+    box = Box(area.x, top, area.w, max(area.bottom - top, needed))
+    return SlidePlan("title", title, title_box, size, (TextFrame(box, tuple(paras)),) if paras else (), "", **look)
 
 
 def _section(slide: model.Slide, geo: Geometry, ctx: Context) -> SlidePlan:
-    """Return a section divider: its title large on the primary colour."""
+    """Return a section divider: its title large, on the primary colour (own look) or the template's layout."""
     title = plain(slide.title)
+    layout = choose_layout(ctx, geo, "section", slide)
+    look = {"layout": layout.name, **_title_look(geo, ctx, layout, "section", slide.loc),
+            **_footer(geo, ctx, layout, "section")}
+    if geo.follow:
+        zone = _title_zone(geo, layout)
+        size, h = _fit_title(ctx, title, zone, ctx.deck.section_size)
+        box = Box(zone.x, zone.y, zone.w, max(zone.h, h))
+        return SlidePlan("section", title, box, size, (), notes_text(slide.notes), **look)
     zone = Box(geo.margin, geo.height * 0.36, geo.inner_w, 2 * ctx.pitch(ctx.deck.section_size))
     size, h = _fit_title(ctx, title, zone, ctx.deck.section_size)
     box = Box(zone.x, zone.y, zone.w, h)
     rule = RectFrame(Box(geo.margin, box.bottom + 0.3 * geo.margin, 1.6 * geo.margin, 4), ctx.colors.accent,
                      name="Rule")
-    return SlidePlan("section", title, box, size, (rule,), notes_text(slide.notes))
+    return SlidePlan("section", title, box, size, (rule,), notes_text(slide.notes), background=ctx.colors.primary,
+                     **look)
 
 
 # --- content slides ------------------------------------------------------------------------------
 
 
 def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePlan]:
+    """Return the slides of one heading: a section divider, and its content on as many slides as needed.
+
+    The author's `layout=` applies to every slide the heading makes, except a section heading's: there it
+    chooses the divider's layout, and any content under the heading uses the theme's.
+    """
     plans = []
     if slide.kind == "section":
         plans.append(_section(slide, geo, ctx))
         if not slide.blocks:
             return plans
     title = plain(slide.title)
+    layout = choose_layout(ctx, geo, "content" if title else "blank", None if plans else slide)
     items = pieces(slide.blocks, ctx)
-    pages, sizes = _fit(ctx, items, title, slide, geo)
+    pages, sizes = _fit(ctx, items, title, slide, geo, layout)
     notes = "" if plans else notes_text(slide.notes)
     for n, page in enumerate(pages):
         page_title = title + CONTINUED if n and title else title
-        plans.append(_content(ctx, page_title, page, sizes, geo, slide, notes if n == 0 else ""))
+        plans.append(_content(ctx, page_title, page, sizes, geo, layout, slide, notes if n == 0 else ""))
     return plans
 
 
-def _areas(ctx: Context, title: str, geo: Geometry, loc) -> tuple[Box | None, float, Box, list]:
+def _areas(ctx: Context, title: str, geo: Geometry, layout: Layout, loc) -> tuple[Box | None, float, Box, list]:
     """Return (title box, title size, content area, decoration frames) of a content slide."""
+    size = ctx.deck.title_size
+    if geo.follow:
+        box, fitted = None, 0.0
+        if title:
+            zone = _title_zone(geo, layout)
+            fitted, h = _fit_title(ctx, title, zone, size)
+            box = Box(zone.x, zone.y, zone.w, max(zone.h, h))
+        area = _template_area(geo, layout, box)
+    else:
+        box, fitted, area = _own_areas(ctx, title, geo)
+    if title and fitted < size:
+        ctx.warn(loc, f"slide title shrunk from {size:g} pt to {fitted:g} pt to fit", "shorten the title")
+    if box is None or geo.follow:
+        return box, fitted, area, []
+    rule = RectFrame(Box(geo.margin, box.bottom + 0.15 * geo.margin, 1.6 * geo.margin, 3), ctx.colors.accent,
+                     name="Rule")
+    return box, fitted, area, [rule]
+
+
+def _own_areas(ctx: Context, title: str, geo: Geometry) -> tuple[Box | None, float, Box]:
+    """Return (title box, title size, content area) in deckbook's own look: a rule between title and content."""
     m = geo.margin
     if not title:
-        return None, 0.0, Box(m, m, geo.inner_w, geo.content_bottom - m), []
-    size = ctx.deck.title_size
-    zone = Box(m, 0.6 * m, geo.inner_w, ctx.pitch(size))
-    fitted, h = _fit_title(ctx, title, zone, size)
-    if fitted < size:
-        ctx.warn(loc, f"slide title shrunk from {size:g} pt to {fitted:g} pt to fit", "shorten the title")
+        return None, 0.0, Box(m, m, geo.inner_w, geo.content_bottom - m)
+    zone = Box(m, 0.6 * m, geo.inner_w, ctx.pitch(ctx.deck.title_size))
+    fitted, h = _fit_title(ctx, title, zone, ctx.deck.title_size)
     box = Box(zone.x, zone.y, zone.w, max(h, zone.h))
-    rule = RectFrame(Box(m, box.bottom + 0.15 * m, 1.6 * m, 3), ctx.colors.accent, name="Rule")
-    top = rule.box.bottom + 0.4 * m
-    return box, fitted, Box(m, top, geo.inner_w, geo.content_bottom - top), [rule]
+    top = box.bottom + 0.15 * m + 3 + 0.4 * m  # the rule and the space under it
+    return box, fitted, Box(m, top, geo.inner_w, geo.content_bottom - top)
 
 
-def _fit(ctx: Context, items: list[Piece], title: str, slide: model.Slide,
-         geo: Geometry) -> tuple[list[list[Piece]], Sizes]:
+def _fit(ctx: Context, items: list[Piece], title: str, slide: model.Slide, geo: Geometry,
+         layout: Layout) -> tuple[list[list[Piece]], Sizes]:
     """Return the pages of `items` and the sizes they use: shrink until they fit, else split."""
-    _, _, area, _ = _areas(ctx, title, geo, slide.loc)
+    _, _, area, _ = _areas(ctx, title, geo, layout, slide.loc)
     ctx.area_height = area.h
     steps = _size_steps(ctx)
     for sizes in steps:
@@ -221,12 +421,15 @@ def _paginate(ctx: Context, items: list[Piece], area: Box, sizes: Sizes) -> list
     return pages
 
 
-def _content(ctx: Context, title: str, page: list[Piece], sizes: Sizes, geo: Geometry,
+def _content(ctx: Context, title: str, page: list[Piece], sizes: Sizes, geo: Geometry, layout: Layout,
              slide: model.Slide, notes: str) -> SlidePlan:
-    box, size, area, decoration = _areas(ctx, title, geo, slide.loc)
+    box, size, area, decoration = _areas(ctx, title, geo, layout, slide.loc)
     ctx.area_height = area.h
     frames = decoration + place_stack(ctx, page, area, sizes)
-    return SlidePlan("content", title, box, size, tuple(frames), notes)
+    kind = "content" if title else "blank"
+    return SlidePlan("content", title, box, size, tuple(frames), notes, layout.name,
+                     **_title_look(geo, ctx, layout, kind, slide.loc if title else None),
+                     **_footer(geo, ctx, layout, kind))
 
 
 # --- notes ---------------------------------------------------------------------------------------

@@ -10,34 +10,28 @@ import datetime as dt
 import io
 import re
 import zipfile
-from pathlib import Path
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PresentationObject
 
 from ...model import Course
-from ...theme import SHIPPED_THEMES, Theme
+from ...theme import Theme
+from .template import EMU_PER_POINT, template_path
 
-DEFAULT_TEMPLATE = SHIPPED_THEMES / "default" / "deck-template.pptx"
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
 _PRESENTATION_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 _W3CDTF = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
-def template_path(theme: Theme) -> Path:
-    """Return the template the deck starts from: the theme's `pptx_template`, else the shipped one."""
-    return theme.spec.pptx_template or DEFAULT_TEMPLATE
-
-
-def open_template(theme: Theme) -> PresentationObject:
-    """Return a presentation from the theme's template, sized to the theme, with no slides."""
+def open_template(theme: Theme, width: float, height: float) -> PresentationObject:
+    """Return a presentation from the theme's template, `width` × `height` points, with no slides."""
     blob = template_path(theme).read_bytes()
     # python-pptx refuses a .potx (#1070): present its main part as a presentation instead.
     prs = Presentation(io.BytesIO(_as_presentation(blob)))
     _drop_slides(prs)
-    prs.slide_width = round(theme.slide_width_in * 914400 / 12700) * 12700
-    prs.slide_height = round(theme.slide_height_in * 914400)
+    prs.slide_width = round(width * EMU_PER_POINT)
+    prs.slide_height = round(height * EMU_PER_POINT)
     return prs
 
 

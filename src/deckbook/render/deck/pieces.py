@@ -20,7 +20,7 @@ from ...theme import Theme
 from . import diagram
 from .frames import (Box, Cell, ChartFrame, CodeFrame, CodeRun, Frame, ImageFrame, Para, RectFrame, Run,
                      TableFrame, TextFrame, TreeFrame)
-from .measure import Faces, FontMetrics, Piece as TextPart, metrics, wrap
+from .measure import WRAP_SAFETY, Faces, FontMetrics, Piece as TextPart, metrics, wrap
 
 SIZE_STEP = 0.5
 MARKERS = ("↪", "↳", "→", "»")  # the first one the mono font has marks a wrapped code line
@@ -39,11 +39,11 @@ class Sizes:
 
 @dataclass
 class Context:
-    """What every piece needs: the theme, its fonts' metrics, the code palette, and the warnings so far."""
+    """What every piece needs: the theme, its fonts' metrics, the code palette, and the findings so far."""
 
     theme: Theme
     area_height: float
-    warnings: dict[tuple, Diagnostic] = field(default_factory=dict)
+    diagnostics: dict[tuple, Diagnostic] = field(default_factory=dict)
 
     @cached_property
     def body(self) -> Faces:
@@ -83,7 +83,11 @@ class Context:
 
     def warn(self, loc: Location, message: str, hint: str = "") -> None:
         """Record a warning once (layout tries several sizes, so the same finding recurs)."""
-        self.warnings.setdefault((loc, message), Diagnostic(loc, message, hint, "warning"))
+        self.diagnostics.setdefault((loc, message), Diagnostic(loc, message, hint, "warning"))
+
+    def error(self, loc: Location, message: str, hint: str = "") -> None:
+        """Record an error once: the deck cannot be written as asked."""
+        self.diagnostics.setdefault((loc, message), Diagnostic(loc, message, hint, "error"))
 
     def lines(self, runs: tuple[Run, ...], size: float, width: float, heading: bool = False) -> int:
         """Return how many lines `runs` wrap into at `size` in `width` points."""
@@ -280,19 +284,30 @@ class CodePiece:
         return self.height(ctx, width, sizes)
 
     def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        """Return the lines that fit and the rest, cut near this slide's share of an even split (so the last
+        slide never holds a line or two), at a blank line there when there is one."""
         size = self.size(ctx, width, sizes)
-        capacity = int((avail - self._title_h(ctx, size) - 2 * _pad_y(size)) / ctx.pitch(size) + 1e-6)
-        ends, used = [], 0
-        for offset, rows in enumerate(self._rows(ctx, width, size)):
-            used += len(rows)
-            if used > capacity:
+        rows = [len(r) for r in self._rows(ctx, width, size)]
+        total, capacity = sum(rows), self._capacity(ctx, size, avail)
+        used: dict[int, int] = {}  # rows up to each line end that fits
+        for offset, count in enumerate(rows):
+            if used.get(self.start + offset, 0) + count > capacity:
                 break
-            ends.append(self.start + offset + 1)
-        ends = [e for e in ends if e < self.end]
+            used[self.start + offset + 1] = used.get(self.start + offset, 0) + count
+        ends = [e for e in used if e < self.end]
         if not ends or ends[-1] - self.start < min(3, self.end - self.start - 1):
             return None
-        cut = _best_break(self.block.lines, ends)
+        full = max(self._capacity(ctx, size, ctx.area_height), 1)  # rows on a slide of their own
+        slides = 1 + math.ceil(max(total - capacity, 0) / full)
+        share = math.ceil(total / slides)
+        target = next((e for e in ends if used[e] >= share), ends[-1])
+        low = max(0.8 * share, total - (slides - 1) * full)  # cut lower and the rest needs another slide
+        cut = _best_break(self.block.lines, [e for e in ends if used[e] >= low] or ends[-1:], target)
         return replace(self, end=cut), replace(self, start=cut)
+
+    def _capacity(self, ctx: Context, size: float, height: float) -> int:
+        """Return how many rows of code fit in `height` points, with the title and the padding."""
+        return int((height - self._title_h(ctx, size) - 2 * _pad_y(size)) / ctx.pitch(size) + 1e-6)
 
     def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
         size = self.size(ctx, box.w, sizes)
@@ -319,11 +334,11 @@ class CodePiece:
             ctx.warn(self.loc, f"code shrunk from {sizes.code:g} pt to {size:g} pt to fit its width",
                      "shorten the longest lines")
         cols = _columns(ctx, width, size) - _number_width(self.block)
-        lengths = _line_lengths(self.block)
-        wide = [i + 1 for i in range(self.start, self.end) if lengths[i] > cols]
-        if wide:
+        wide = [i + 1 for i, length in enumerate(_line_lengths(self.block)) if length > cols]  # the whole block:
+        if wide:  # one finding, however the block was split
+            which = f"line {wide[0]}" if len(wide) == 1 else f"lines {_ranges(wide)}"
             ctx.warn(self.loc, f"code lines wider than {cols} columns at {size:g} pt wrapped with "
-                     f"'{ctx.marker}' (lines {_ranges(wide)} of the block)", "shorten those lines")
+                     f"'{ctx.marker}' ({which} of the block)", "shorten those lines")
 
 
 def _title_size(size: float) -> float:
@@ -387,16 +402,29 @@ def _code_rows(ctx: Context, block: model.CodeBlock, index: int, columns: int) -
     return [tuple(r) for r in rows]
 
 
-def _best_break(lines: list[str], ends: list[int]) -> int:
-    """Return the end (exclusive) to cut at: after a blank line, else before a top-level line, else last."""
-    window = [e for e in ends if e - ends[0] >= (ends[-1] - ends[0]) * 0.6]
-    for end in reversed(window):
-        if not lines[end - 1].strip():
-            return end
-    for end in reversed(window):
-        if end < len(lines) and lines[end][:1] not in ("", " ", "\t", "}", ")", "]"):
-            return end
-    return ends[-1]
+def _best_break(lines: list[str], ends: list[int], target: int) -> int:
+    """Return the end (exclusive) to cut at among `ends`, the one nearest `target` of the best kind: after a
+    blank line; before a top-level line no comment or attribute introduces; before any top-level line;
+    else `target` itself."""
+    def blank(end: int) -> bool:
+        return not lines[end - 1].strip()
+
+    def item(end: int) -> bool:
+        return end < len(lines) and lines[end][:1] not in ("", " ", "\t", "}", ")", "]")
+
+    def clean_item(end: int) -> bool:
+        return item(end) and not lines[end - 1].lstrip().startswith(_INTRODUCERS)
+
+    by_distance = sorted(ends, key=lambda e: (abs(e - target), -e))
+    for good in (blank, clean_item, item):
+        found = next((end for end in by_distance if good(end)), None)
+        if found is not None:
+            return found
+    return target
+
+
+#: Lines that belong to the line after them: comments, doc comments, attributes, decorators.
+_INTRODUCERS = ("//", "#", "/*", "*", "--", "@", ";")
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -579,7 +607,7 @@ class TreePiece:
 
     def _needed(self, ctx: Context, width: float, size: float) -> float:
         return diagram.needed_height(self.block.root, width, size, _tree_min(ctx), ctx.deck.line_spacing,
-                                     _node_lines(ctx))
+                                     _node_lines(ctx), _widest_word(ctx))
 
     def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
         return self._title_h(ctx, width, sizes) + self._needed(ctx, width, sizes.body)
@@ -597,7 +625,7 @@ class TreePiece:
         if self.block.title:
             frames += self._title().place(ctx, box, sizes)
         tree = diagram.layout_tree(self.block.root, box.w, box.h - title_h, sizes.body, _tree_min(ctx),
-                                   ctx.deck.line_spacing, _node_lines(ctx))
+                                   ctx.deck.line_spacing, _node_lines(ctx), _widest_word(ctx))
         if tree.size < sizes.body:
             ctx.warn(self.loc, f"decision tree text shrunk from {sizes.body:g} pt to {tree.size:g} pt to fit",
                      "shorten the node texts or split the tree")
@@ -614,7 +642,16 @@ def _tree_min(ctx: Context) -> float:
 
 
 def _node_lines(ctx: Context) -> diagram.LineCounter:
-    return lambda text, size, width: ctx.plain_lines(text, size, width)
+    return lambda text, size, width, bold: ctx.lines((Run(text, bold=bold),), size, width)
+
+
+def _widest_word(ctx: Context) -> diagram.WordWidth:
+    """Return the width a node needs for its longest word (wrapping keeps a safety margin, so does this)."""
+    def widest(text: str, size: float, bold: bool) -> float:
+        face = "bold" if bold else "regular"
+        return max((ctx.body.width(word, face, size) for word in text.split()), default=0.0) / WRAP_SAFETY
+
+    return widest
 
 
 @dataclass(frozen=True)

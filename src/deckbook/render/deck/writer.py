@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -24,9 +25,9 @@ from .pieces import tint
 SLIDENUM_GUID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 _ALIGN = {"l": PP_ALIGN.LEFT, "ctr": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT}
 _ANCHOR = {"t": MSO_ANCHOR.TOP, "ctr": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
-# Layout types of the OOXML spec, so any template's layouts are found by what they are, not by name.
-_LAYOUT = {"title": "title", "section": "secHead", "content": "titleOnly", "blank": "blank"}
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+#: The footer placeholders a layout may have, and the names their copies on a slide get.
+_FOOTERS = {PP_PLACEHOLDER.DATE: "Date", PP_PLACEHOLDER.FOOTER: "Footer", PP_PLACEHOLDER.SLIDE_NUMBER: "Slide Number"}
 
 
 @dataclass(frozen=True)
@@ -46,32 +47,33 @@ class Pen:
 
 
 def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
-    """Add every slide of `plan` to `prs`."""
+    """Add every slide of `plan` to `prs`, each from the template layout the plan names."""
+    layouts = _layouts(prs)
     for number, slide_plan in enumerate(plan.slides, start=1):
-        slide = prs.slides.add_slide(_layout(prs, slide_plan))
+        slide = prs.slides.add_slide(layouts[slide_plan.layout])
         _draw_slide(slide, slide_plan, pen)
-        if slide_plan.kind != "title":
-            _footer(slide, plan, number, slide_plan.kind == "section", pen)
+        if slide_plan.footer == "own":
+            _footer(slide, plan, number, slide_plan.footer_color, pen)
+        elif slide_plan.footer == "template":
+            _template_footer(slide, plan, number, pen)
         if slide_plan.notes:
             slide.notes_slide.notes_text_frame.text = slide_plan.notes
 
 
-def _layout(prs: PresentationObject, plan: SlidePlan):
-    kind = plan.kind if plan.title else "blank"
-    wanted = _LAYOUT[kind]
-    layouts = list(prs.slide_layouts)
-    for layout in layouts:
-        if layout.element.get("type") == wanted:
-            return layout
-    with_title = [lay for lay in layouts if any(ph.placeholder_format.type in _TITLES for ph in lay.placeholders)]
-    return (with_title or layouts)[0] if kind != "blank" else layouts[-1]
+def _layouts(prs: PresentationObject) -> dict:
+    """Return the layouts of every master by name; the first of a name wins, as in `template.Template.find`."""
+    found: dict = {}
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            found.setdefault(layout.name, layout)
+    return found
 
 
 def _draw_slide(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
-    if plan.kind in ("title", "section"):
+    if plan.background:
         fill = slide.background.fill
         fill.solid()
-        fill.fore_color.rgb = _rgb(pen.colors.primary)
+        fill.fore_color.rgb = _rgb(plan.background)
     for placeholder in list(slide.placeholders):
         if placeholder.placeholder_format.type not in _TITLES or not plan.title:  # keep only the title
             placeholder.element.getparent().remove(placeholder.element)
@@ -83,19 +85,21 @@ def _draw_slide(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
 
 def _title(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
     shape = slide.shapes.title
+    if shape is None:  # the layout has none (the plan reported it): a text box in its place
+        shape = slide.shapes.add_textbox(0, 0, 0, 0)
+        shape.name = "Title"
     _place(shape, plan.title_box)
     frame = shape.text_frame
-    _plain_frame(frame, wrap=True, anchor="b" if plan.kind == "title" else "t")
-    colour = pen.colors.background if plan.kind != "content" else pen.colors.primary
+    _plain_frame(frame, wrap=True, anchor=plan.title_anchor)
     pitch = plan.title_size * pen.theme.spec.deck.line_spacing
-    para = Para((Run(plan.title, bold=True),), plan.title_size, pitch, color=colour)
+    para = Para((Run(plan.title, bold=True),), plan.title_size, pitch, color=plan.title_color)
     _fill_para(frame.paragraphs[0], para, pen, pen.fonts.heading.family)
     for run in frame.paragraphs[0].runs:
         run._r.get_or_add_rPr().set("cap", "none")  # some layouts (Section Header) set all caps
 
 
-def _footer(slide: Slide, plan: DeckPlan, number: int, on_colour: bool, pen: Pen) -> None:
-    colour = tint(pen.colors.primary, 0.6) if on_colour else pen.colors.muted
+def _footer(slide: Slide, plan: DeckPlan, number: int, colour: str | None, pen: Pen) -> None:
+    """Draw deckbook's own footer: the course and version on the left, the slide number on the right."""
     pitch = plan.footer_size * pen.theme.spec.deck.line_spacing
     footer = _text_box(slide, plan.footer_box, wrap=False)
     _fill_para(footer.text_frame.paragraphs[0], Para((Run(plan.footer),), plan.footer_size, pitch,
@@ -105,21 +109,76 @@ def _footer(slide: Slide, plan: DeckPlan, number: int, on_colour: bool, pen: Pen
     box.name = "Slide Number"
     para = box.text_frame.paragraphs[0]
     _fill_para(para, Para((), plan.footer_size, pitch, align="r", color=colour), pen)
-    _slide_number(para, number, plan.footer_size, colour, pen)
+    _slide_number(para._p, number, pen, plan.footer_size, colour, pen.fonts.body.family)
 
 
-def _slide_number(para, number: int, size: float, colour: str, pen: Pen) -> None:
-    """Append a slide-number field (python-pptx has no API for fields)."""
-    fld = etree.SubElement(para._p, qn("a:fld"), id=SLIDENUM_GUID, type="slidenum")
-    rpr = etree.SubElement(fld, qn("a:rPr"), lang=pen.language, sz=str(round(size * 100)))
-    fill = etree.SubElement(rpr, qn("a:solidFill"))
-    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#"))
-    etree.SubElement(rpr, qn("a:latin"), typeface=pen.fonts.body.family)
+def _template_footer(slide: Slide, plan: DeckPlan, number: int, pen: Pen) -> None:
+    """Fill the layout's date, footer and slide-number placeholders, in the template's own style.
+
+    python-pptx does not copy them onto a new slide (#64, #201): each is cloned from the layout without
+    its position or formatting, so it inherits both, and given the course's text. LibreOffice ignores the
+    inherited size and font of a footer placeholder (7.4), so those two are written on the text itself.
+    """
+    texts = {"Date": plan.date, "Footer": plan.footer}
+    for placeholder in slide.slide_layout.placeholders:
+        name = _FOOTERS.get(placeholder.placeholder_format.type)
+        if name is None:
+            continue
+        size = _declared_size(placeholder) or plan.footer_size
+        sp = deepcopy(placeholder.element)
+        sp.nvSpPr.cNvPr.set("id", str(slide.shapes._next_shape_id))
+        sp.nvSpPr.cNvPr.set("name", name)
+        sp.replace(sp.spPr, etree.Element(qn("p:spPr")))
+        body = sp.find(qn("p:txBody"))
+        template_para = body.find(qn("a:p"))
+        for child in list(body):
+            body.remove(child)
+        etree.SubElement(body, qn("a:bodyPr"))
+        etree.SubElement(body, qn("a:lstStyle"))
+        p = etree.SubElement(body, qn("a:p"))
+        ppr = template_para.find(qn("a:pPr")) if template_para is not None else None
+        if ppr is not None:  # a paragraph's alignment is not inherited from the layout's sample text
+            p.append(deepcopy(ppr))
+        if name == "Slide Number":
+            _slide_number(p, number, pen, size, family=pen.fonts.body.family)
+        else:
+            run = etree.SubElement(p, qn("a:r"))
+            rpr = etree.SubElement(run, qn("a:rPr"), lang=pen.language, sz=str(round(size * 100)))
+            etree.SubElement(rpr, qn("a:latin"), typeface=pen.fonts.body.family)
+            etree.SubElement(run, qn("a:t")).text = texts[name]
+        slide.shapes._spTree.insert_element_before(sp, "p:extLst")
+
+
+def _declared_size(placeholder) -> float | None:
+    """Return the text size (points) a layout placeholder, or the master's it inherits from, declares."""
+    path = f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}"
+    for source in (placeholder, placeholder._base_placeholder):
+        found = source.element.find(path) if source is not None else None
+        if found is not None and found.get("sz"):
+            return int(found.get("sz")) / 100
+    return None
+
+
+def _slide_number(p, number: int, pen: Pen, size: float | None = None, colour: str | None = None,
+                  family: str | None = None) -> None:
+    """Append a slide-number field to paragraph element `p` (python-pptx has no API for fields).
+
+    Size, colour and font left out are inherited (from a template's slide-number placeholder).
+    """
+    fld = etree.SubElement(p, qn("a:fld"), id=SLIDENUM_GUID, type="slidenum")
+    rpr = etree.SubElement(fld, qn("a:rPr"), lang=pen.language)
+    if size is not None:
+        rpr.set("sz", str(round(size * 100)))
+    if colour is not None:
+        fill = etree.SubElement(rpr, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#"))
+    if family is not None:
+        etree.SubElement(rpr, qn("a:latin"), typeface=family)
     etree.SubElement(fld, qn("a:t")).text = str(number)
-    end = para._p.find(qn("a:endParaRPr"))
+    end = p.find(qn("a:endParaRPr"))
     if end is not None:  # a field must come before the paragraph's end properties
-        para._p.remove(end)
-        para._p.append(end)
+        p.remove(end)
+        p.append(end)
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -135,13 +194,14 @@ def _text_box(slide: Slide, box: Box, wrap: bool = True, anchor: str = "t"):
     return shape
 
 
-def _plain_frame(frame, wrap: bool, anchor: str, inset_x: float = 0.0, inset_y: float = 0.0) -> None:
-    """Set a text frame to what the layout measured: no autofit, fixed insets, wrap as asked."""
+def _plain_frame(frame, wrap: bool, anchor: str | None, inset_x: float = 0.0, inset_y: float = 0.0) -> None:
+    """Set a text frame to what the layout measured: no autofit, fixed insets, wrap and anchor as asked."""
     frame.word_wrap = wrap
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = Pt(inset_x)
     frame.margin_top = frame.margin_bottom = Pt(inset_y)
-    frame.vertical_anchor = _ANCHOR[anchor]
+    if anchor is not None:  # None keeps the template's
+        frame.vertical_anchor = _ANCHOR[anchor]
 
 
 def _draw_text(slide: Slide, frame: TextFrame, pen: Pen) -> None:
