@@ -88,20 +88,20 @@ def test_version_override(mini):
     ({"01.md": "# A\n"}, "title: T\ntitel: x\n",
      ["course.yaml:2:1: error: unknown key 'titel'"]),
     ({"01.md": "# A\n"}, "title: T\nversion: 1.0\n",
-     ["course.yaml:2:1: error: 'version': Value error, write the version as a quoted string, e.g. version: \"1.0\" (got 1.0)"]),
+     ["course.yaml:2:1: error: 'version': write the version as a quoted string, e.g. version: \"1.0\" (got 1.0)"]),
     ({"01.md": "# A\n"}, "title: [unclosed\n",
      ["course.yaml:2:1: error: YAML syntax: expected ',' or ']', but got '<stream end>'"]),
     ({}, "title: T\n", ["course.yaml:1:1: error: the course has no chapters"]),
     ({"01.md": "# A\n"}, "title: T\nchapters: [01.md, 02.md]\n",
-     ["course.yaml:1:1: error: chapter file '02.md' not found"]),
+     ["course.yaml:2:19: error: chapter file '02.md' not found"]),
     ({"01.md": '# A\n\n```rust include="missing.rs"\n```\n'}, None,
-     ["01.md:3:1: error: include 'missing.rs' not found"]),
+     ["01.md:3:9: error: include 'missing.rs' not found"]),
     ({"01.md": '# A\n\n```rust include="../outside.rs"\n```\n'}, None,
-     ["01.md:3:1: error: include '../outside.rs' leaves the course folder"]),
+     ["01.md:3:9: error: include '../outside.rs' leaves the course folder"]),
     ({"01.md": '# A\n\n```rust include="x.rs" anchor="nope"\n```\n', "x.rs": "// ANCHOR: yes\nfn a() {}\n// ANCHOR_END: yes\n"}, None,
-     ["01.md:3:1: error: anchor 'nope' not found in x.rs"]),
+     ["01.md:3:24: error: anchor 'nope' not found in x.rs"]),
     ({"01.md": '# A\n\n```rust include="x.rs" anchor="a"\n```\n', "x.rs": "// ANCHOR: a\nfn a() {}\n"}, None,
-     ["01.md:3:1: error: anchor 'a' in x.rs (line 1) has no ANCHOR_END: a"]),
+     ["01.md:3:24: error: anchor 'a' in x.rs (line 1) has no ANCHOR_END: a"]),
     ({"01.md": "# A\n\n::: notes\nnever closed\n"}, None,
      ["01.md:3:1: error: '::: notes' is never closed"]),
     ({"01.md": "# A\n\n::: sidebar\nx\n:::\n"}, None,
@@ -109,7 +109,7 @@ def test_version_override(mini):
     ({"01.md": "# A\n\n::: column\nx\n:::\n"}, None,
      ["01.md:3:1: error: '::: column' outside ':::: columns'"]),
     ({"01.md": "# A\n\n<div>raw</div>\n"}, None, ["01.md:3:1: error: raw HTML is not allowed"]),
-    ({"01.md": "# A\n\nSee [there](#nowhere).\n"}, None, ["01.md:3:1: error: broken cross-reference '#nowhere'"]),
+    ({"01.md": "# A\n\nSee [there](#nowhere).\n"}, None, ["01.md:3:13: error: broken cross-reference '#nowhere'"]),
     ({"01.md": "# A\n\nResult: [value]\n"}, None,
      ["01.md:3:9: error: template placeholder left in the course: [value]"]),
     ({"01.md": "# A\n\n```decision-tree\nquestion: Q?\nyes: {answer: A}\n```\n"}, None,
@@ -121,7 +121,7 @@ def test_version_override(mini):
      ["01.md:3:1: error: image 'https://example.org/a.png' is a URL"]),
     ({"01.md": b"# A\n\ncaf\xe9\n"}, None, ["01.md:3:4: error: invalid UTF-8 (byte 0xe9)"]),
     ({"01.md": '# A\n\n```rust titel="x"\nfn a() {}\n```\n'}, None,
-     ["01.md:3:1: error: unknown code block attribute 'titel'"]),
+     ["01.md:3:9: error: unknown code block attribute 'titel'"]),
 ])
 def test_content_errors(make_course, files, course_yaml, expected):
     root = make_course(files, **({"course_yaml": course_yaml} if course_yaml else {}))
@@ -164,3 +164,62 @@ def test_scaffold_is_flagged_until_filled(tmp_path):
     assert all("placeholder" in msg for msg in messages)
     assert len(messages) > 40
     assert any(d.location.path.name == "course.yaml" for d in info.value.diagnostics)
+
+
+# --- regressions found while hardening (see tests/test_errors.py for the error side) ---------------
+
+
+def test_divs_nest_like_pandoc(make_course):
+    """A `::: tip` inside a `::: column` used to close the column at the tip's closing fence."""
+    root = make_course({"01.md": "# A\n\n:::: columns\n::: column\n::: tip\nx\n:::\n:::\n::: column\ny\n:::\n::::\n"})
+    (columns,) = load_course(root).chapters[0].slides[0].blocks
+    assert isinstance(columns, m.Columns) and len(columns.columns) == 2
+    assert isinstance(columns.columns[0][0], m.Callout)
+    assert m.plain(columns.columns[1][0].children) == "y"
+
+
+def test_colons_inside_code_do_not_close_a_div(make_course):
+    root = make_course({"01.md": "# A\n\n::: notes\n```yaml\n:::\n```\n:::\n\nafter\n"})
+    slide = load_course(root).chapters[0].slides[0]
+    assert slide.notes[0].code == ":::"
+    assert m.plain(slide.blocks[0].children) == "after"
+
+
+def test_content_after_a_too_deep_region_is_still_read(make_course):
+    """markdown-it drops everything after its nesting limit; now the rest of the chapter is still checked."""
+    deep = "".join("  " * i + f"- level {i}\n" for i in range(30))
+    root = make_course({"01.md": "# A\n\n" + deep + "\n::: bogus\nx\n:::\n"})
+    with pytest.raises(ContentError) as info:
+        load_course(root)
+    assert [d.message for d in info.value.diagnostics] == ["nested more than 40 levels deep",
+                                                           "unknown block '::: bogus'"]
+    shallow = "".join("  " * i + f"- level {i}\n" for i in range(15))
+    root = make_course({"01.md": "# A\n\n" + shallow + "\nafter\n"}, name="shallow")
+    blocks = load_course(root).chapters[0].slides[0].blocks
+    assert m.plain(blocks[-1].children) == "after"
+    depth, node = 0, blocks[0]
+    while isinstance(node, m.BulletList):
+        depth, node = depth + 1, node.items[0].blocks[-1]
+    assert depth == 15
+
+
+def test_tabs_in_code_become_four_column_stops(make_course):
+    root = make_course({
+        "01.md": '# A\n\n```go hl_lines="2"\nfunc a() {\n\tb()\n}\n```\n\n```go include="a.go"\n```\n',
+        "a.go": "func a() {\r\n\tif x {\r\n\t\ty()\r\n\t}\r\n}\r\n",  # CRLF too
+    })
+    inline, included = load_course(root).chapters[0].slides[0].blocks
+    assert inline.code == "func a() {\n    b()\n}" and inline.hl_lines == frozenset({2})
+    assert included.code == "func a() {\n    if x {\n        y()\n    }\n}"
+
+
+def test_unicode_anchor_cross_reference(make_course):
+    root = make_course({"01.md": "# Über uns\n\nSiehe [oben](#über-uns).\n"})
+    link = load_course(root).chapters[0].slides[0].blocks[0].children[1]
+    assert link == m.Link((m.Text("oben"),), "#über-uns")
+
+
+def test_yaml_reads_16_9_as_text_and_yes_as_a_key(make_course):
+    root = make_course({"01.md": "# A\n\n```decision-tree\nquestion: 16:9?\nyes: {answer: on}\nno: {answer: off}\n```\n"})
+    tree = load_course(root).chapters[0].slides[0].blocks[0]
+    assert tree.root == m.Question("16:9?", m.Answer("on"), m.Answer("off"))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
@@ -11,19 +14,50 @@ from .errors import DeckbookError, Diagnostic
 from .options import PDF_VARIANTS, Options
 
 
+DEBUG_ENV = "DECKBOOK_DEBUG"
+"""Set to 1 to see the traceback of an internal error (content and theme errors never have one)."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 content/theme errors, 2 usage)."""
+    """Run the command line; return the exit code.
+
+    0 ok, 1 content/theme errors (or a file that cannot be written), 2 usage, 70 internal error (a bug),
+    130 interrupted, 141 output pipe closed early (as for any Unix tool killed by SIGPIPE).
+    """
     args = _parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # so a closed pipe is noticed here, not in the interpreter's shutdown
+        return code
     except DeckbookError as exc:
         _report(exc.diagnostics, args.quiet)
-        errors = sum(d.severity == "error" for d in exc.diagnostics) or len(exc.diagnostics)
-        print(f"deckbook: {errors} error(s); nothing was written", file=sys.stderr)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        if errors:
+            print(f"deckbook: {errors} error(s); nothing was written", file=sys.stderr)
+        else:
+            print(f"deckbook: {len(exc.diagnostics)} warning(s) treated as errors (--strict); nothing was written",
+                  file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("deckbook: interrupted; previous outputs are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `deckbook dump PATH | head -1`: the reader has gone. Point stdout at /dev/null so the final
+        # flush at exit does not print "Exception ignored … BrokenPipeError" (Python docs, "SIGPIPE").
+        with contextlib.suppress(OSError, ValueError):  # stdout may have no file descriptor (tests)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as exc:  # the system refused: a full disk, an output folder without permission
+        print(f"deckbook: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug gets a short note, not a wall of text
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        print(f"deckbook: internal error: {type(exc).__name__}: {exc}\n"
+              f"  this is a bug in deckbook; please report it with the command you ran"
+              f"{'' if os.environ.get(DEBUG_ENV) else f' and the traceback ({DEBUG_ENV}=1 shows it)'}",
+              file=sys.stderr)
+        return 70
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -7,13 +7,15 @@ import difflib
 import os
 import re
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
-from . import placeholders
-from .markdown import ChapterParser, ParsedChapter
+from . import placeholders, text
+from .markdown import ChapterParser, HeadingItem, ParsedChapter
 from .structure import Anchors, build_slides, slide_level
 
 COURSE_FILE = "course.yaml"
@@ -86,14 +88,16 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
     root = root.resolve()
     course_file = root / COURSE_FILE
     sources: set[Path] = {course_file}
-    spec = _course_spec(course_file, diags)
-    files = _chapter_files(root, spec, course_file, diags)
+    spec, data = _course_spec(course_file, diags)
+    files = _chapter_files(root, spec, data, course_file, diags)
     parsed: list[ParsedChapter] = []
     for path in files:
-        text = _read_chapter(path, diags)
-        if text is not None:
+        content = _read_chapter(path, diags)
+        if content is not None:
             sources.add(path)
-            parsed.append(ChapterParser(root, path, text, diags, sources).parse())
+            parsed.append(ChapterParser(root, path, content, diags, sources).parse())
+    if spec is not None and spec.slide_level is not None:
+        _check_slide_level(spec.slide_level, parsed, yamlsrc.locate(data, ("slide_level",), course_file), diags)
     level = (spec.slide_level if spec else None) or slide_level(parsed)
     anchors = Anchors()
     chapters = tuple(_chapter(p, level, anchors, diags) for p in parsed)
@@ -108,88 +112,88 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
     return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)))
 
 
-def _course_spec(path: Path, diags: Diagnostics) -> CourseSpec | None:
-    text = _read_text(path, diags)
-    if text is None:
-        return None
-    for number, line in enumerate(text.split("\n"), 1):
+def _course_spec(path: Path, diags: Diagnostics) -> tuple[CourseSpec | None, Any]:
+    """Return course.yaml validated, and its raw data (for the lines of later errors)."""
+    content = text.read(path, diags, what="course file")
+    if content is None:
+        return None, None
+    for number, line in enumerate(content.split("\n"), 1):
         placeholders.scan(line, path, number, diags)
-    data = yamlsrc.parse(text, path, diags)
-    if data is None and not diags.errors:
-        diags.error(Location(path), "course.yaml is empty", "it needs at least a title:")
-        return None
-    if data is not None and not isinstance(data, dict):
+    errors_before = len(diags.errors)
+    data = yamlsrc.parse(content, path, diags)
+    if data is None:
+        if len(diags.errors) == errors_before:
+            diags.error(Location(path), "course.yaml is empty", "it needs at least a title:")
+        return None, None
+    if not isinstance(data, dict):
         diags.error(Location(path), "course.yaml must be a mapping of keys to values", "e.g. title: My course")
-        return None
-    return yamlsrc.validate(CourseSpec, data, path, diags, what="course") if data is not None else None
+        return None, None
+    return yamlsrc.validate(CourseSpec, data, path, diags, what="course"), data
 
 
-def _chapter_files(root: Path, spec: CourseSpec | None, course_file: Path, diags: Diagnostics) -> list[Path]:
+def _chapter_files(root: Path, spec: CourseSpec | None, data: Any, course_file: Path,
+                   diags: Diagnostics) -> list[Path]:
+    """Return the chapter files in order: those listed in course.yaml, else every *.md by name."""
     if spec is None or spec.chapters is None:
-        files = sorted(p for p in root.glob("*.md") if p.name.lower() != "readme.md")
-        if not files:
+        # Dot files are editors' lock and backup files (Emacs' .#01-intro.md), not chapters.
+        found = sorted(p for p in root.glob("*.md") if p.name.lower() != "readme.md" and not p.name.startswith("."))
+        if not found:
             diags.error(Location(course_file), "the course has no chapters",
-                        "add Markdown files (e.g. 01-intro.md) beside course.yaml")
-        return files
-    files = []
+                        "add Markdown files such as 01-intro.md beside course.yaml")
+        return [p for p in found if _chapter_ok(root, p, p.name, Location(p), diags)]
+    if not spec.chapters:
+        diags.error(yamlsrc.locate(data, ("chapters",), course_file), "chapters: is an empty list",
+                    "list the chapter files, or remove the key")
+    files: list[Path] = []
     seen: dict[Path, int] = {}
     for i, name in enumerate(spec.chapters):
-        loc = Location(course_file, _chapter_line(course_file, name))
-        path = (root / name).resolve()
-        if not path.is_relative_to(root.resolve()):
-            diags.error(loc, f"chapter '{name}' lies outside the course folder", "list files inside the course")
-        elif not path.is_file():
-            close = sorted(p.name for p in root.glob("*.md"))
-            diags.error(loc, f"chapter file '{name}' not found", f"chapter files here: {', '.join(close) or 'none'}")
-        elif path in seen:
+        loc = yamlsrc.locate(data, ("chapters", i), course_file)
+        if not name.strip():
+            diags.error(loc, "empty chapter name", "write a file name, e.g. 01-intro.md")
+            continue
+        path = root / name
+        if not _chapter_ok(root, path, name, loc, diags):
+            continue
+        path = path.resolve()
+        if path in seen:
             diags.error(loc, f"chapter '{name}' is listed twice", f"it is already entry {seen[path] + 1} of chapters:")
         else:
             seen[path] = i
             files.append(path)
-    if not spec.chapters:
-        diags.error(Location(course_file), "chapters: is an empty list", "list the chapter files, or remove the key")
     return files
 
 
-def _chapter_line(course_file: Path, name: str) -> int:
-    for number, line in enumerate(course_file.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
-        if name in line and line.lstrip().startswith("-"):
-            return number
-    return 1
-
-
-def _read_text(path: Path, diags: Diagnostics) -> str | None:
-    """Return a source file's text after checking encoding and line ends (every problem reported)."""
+def _chapter_ok(root: Path, path: Path, name: str, loc: Location, diags: Diagnostics) -> bool:
+    """Return whether chapter `path` is a file inside the course (symbolic links followed); report why not."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        diags.error(Location(path), f"cannot read file: {exc.strerror}")
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        diags.warning(Location(path), "file starts with a UTF-8 byte-order mark", "it is ignored; save without BOM")
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        diags.error(Location(path, line, col), f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8")
-        return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+        real = path.resolve()
+        inside = not Path(name).is_absolute() and real.is_relative_to(root)
+        kind = "folder" if real.is_dir() else "file" if real.is_file() else ""
+    except (OSError, RuntimeError):  # a name too long for the system, a symbolic-link loop
+        inside, kind = True, ""
+    if not inside:
+        diags.error(loc, f"chapter '{name}' lies outside the course folder",
+                    "list files inside the course; symbolic links are followed")
+    elif kind == "folder":
+        diags.error(loc, f"chapter '{name}' is a folder, not a Markdown file", "list the .md files inside it")
+    elif kind != "file":
+        known = sorted(p.name for p in root.glob("*.md") if not p.name.startswith("."))
+        diags.error(loc, f"chapter file '{name}' not found", f"chapter files here: {', '.join(known) or 'none'}")
+    return inside and kind == "file"
 
 
 def _read_chapter(path: Path, diags: Diagnostics) -> str | None:
-    try:
-        if path.stat().st_size > MAX_CHAPTER_BYTES:
-            diags.error(Location(path), f"chapter is larger than {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB",
-                        "split it into several chapters, or include code from files")
-            return None
-    except OSError as exc:
-        diags.error(Location(path), f"cannot read file: {exc.strerror}")
-        return None
-    return _read_text(path, diags)
+    return text.read(path, diags, MAX_CHAPTER_BYTES, "chapter",
+                     "split it into several chapters, or include code from files")
+
+
+def _check_slide_level(level: int, parsed: list[ParsedChapter], loc: Location, diags: Diagnostics) -> None:
+    """Report a `slide_level:` that no heading has: every heading would become a section divider."""
+    levels = {item.level for p in parsed for item in p.items if isinstance(item, HeadingItem)}
+    if levels and level not in levels:
+        deepest = max(levels)
+        diags.error(loc, f"slide_level: {level}, but no heading in the course has level {level}",
+                    f"headings go down to level {deepest}; use slide_level: {deepest} or remove the key")
 
 
 def _chapter(parsed: ParsedChapter, level: int, anchors: Anchors, diags: Diagnostics) -> m.Chapter:
@@ -204,8 +208,6 @@ def _chapter(parsed: ParsedChapter, level: int, anchors: Anchors, diags: Diagnos
     loc = Location(parsed.path)
     if not slides:
         diags.error(loc, "the chapter is empty", "write at least a heading and some content")
-    if parsed.front.handbook_only and parsed.front.slides_only:
-        diags.error(Location(parsed.path, 2), "a chapter cannot be both handbook_only and slides_only")
     return m.Chapter(parsed.path.stem, title, parsed.path, slides, parsed.front.handbook_only,
                      parsed.front.slides_only, loc)
 
@@ -217,8 +219,8 @@ def _check_links(parsed: list[ParsedChapter], anchors: Anchors, diags: Diagnosti
         known.update(f"{base}-{i}" for i in range(1, count))
     for chapter in parsed:
         for target, loc in chapter.links:
-            if target.startswith("#") and target[1:] not in known:
-                close = difflib.get_close_matches(target[1:], sorted(known), n=1)
+            if target.startswith("#") and unquote(target[1:]) not in known:
+                close = difflib.get_close_matches(unquote(target[1:]), sorted(known), n=1)
                 diags.error(loc, f"broken cross-reference '{target}'",
                             f"did you mean '#{close[0]}'?" if close else "link to a heading's anchor, e.g. #error-handling")
             elif re.match(r"^(file|data|javascript):", target, re.I):

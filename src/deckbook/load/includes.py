@@ -3,66 +3,68 @@
 from __future__ import annotations
 
 import re
+import struct
 import textwrap
 from pathlib import Path
 
 from ..errors import Diagnostics, Location
+from . import text
 
 MAX_INCLUDE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 89_478_485
+"""Pillow's decompression-bomb threshold (WeasyPrint decodes images with Pillow and warns above it)."""
 _ANCHOR_LINE = re.compile(r"\bANCHOR(?:_END)?:\s*([\w-]+)")
-_IMAGE_MAGIC = {
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
+# JPEG start-of-frame markers (they carry the size): C0–CF except DHT (C4), JPG (C8) and DAC (CC).
+_JPEG_SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 def resolve(root: Path, ref: str, loc: Location, diags: Diagnostics, what: str) -> Path | None:
-    """Return `ref` (relative to the course folder) as a real path inside it, or None after an error."""
+    """Return `ref` (relative to the course folder) as a real file inside it, or None after an error.
+
+    Symbolic links are resolved first, so a link pointing out of the course is refused like `../`;
+    nothing outside the course is opened, not even to say it is missing.
+    """
     if not ref:
         diags.error(loc, f"empty {what} path")
         return None
     if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I):
         diags.error(loc, f"{what} '{ref}' is a URL", "deckbook never fetches from the network; copy the file into the course")
         return None
-    candidate = Path(ref)
-    if candidate.is_absolute():
+    if Path(ref).is_absolute():
         diags.error(loc, f"{what} '{ref}' is an absolute path", "use a path relative to the course folder")
         return None
-    real_root = root.resolve()
-    target = (real_root / candidate).resolve()
-    if not target.is_relative_to(real_root):
-        diags.error(loc, f"{what} '{ref}' leaves the course folder",
-                    "files a course uses must live inside it (symbolic links are followed)")
-        return None
-    if not target.is_file():
-        diags.error(loc, f"{what} '{ref}' not found", f"looked for {target}")
+    try:
+        real_root = root.resolve()
+        target = (real_root / ref).resolve()
+        if not target.is_relative_to(real_root):
+            diags.error(loc, f"{what} '{ref}' leaves the course folder",
+                        "files a course uses must live inside it; symbolic links are followed")
+            return None
+        if target.is_dir():
+            diags.error(loc, f"{what} '{ref}' is a folder, not a file", "name a file inside it")
+            return None
+        if not target.is_file():
+            diags.error(loc, f"{what} '{ref}' not found", "paths are relative to the course folder")
+            return None
+    except (OSError, RuntimeError, ValueError) as exc:  # too long a name, a symbolic-link loop, a NUL
+        diags.error(loc, f"{what} '{ref}' cannot be used: {getattr(exc, 'strerror', None) or exc}")
         return None
     return target
 
 
-def read_text(path: Path, loc: Location, diags: Diagnostics) -> str | None:
-    """Return a UTF-8 text file's content, or None after an error."""
-    try:
-        if path.stat().st_size > MAX_INCLUDE_BYTES:
-            diags.error(loc, f"included file '{path.name}' is larger than {MAX_INCLUDE_BYTES // 1024} KiB",
-                        "include a region with anchor=")
-            return None
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        diags.error(loc, f"included file '{path.name}' is not UTF-8 (byte {exc.start})", "save it as UTF-8")
-    except OSError as exc:
-        diags.error(loc, f"cannot read '{path.name}': {exc.strerror}")
-    return None
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Return an included file's text (UTF-8, any line ends), or None after an error located in it."""
+    return text.read(path, diags, MAX_INCLUDE_BYTES, "included file", "include a region with anchor=")
 
 
-def region(text: str, anchor: str | None, path: Path, loc: Location, diags: Diagnostics) -> str | None:
-    """Return the lines between `ANCHOR: anchor` and `ANCHOR_END: anchor` (all of `text` when None).
+def region(content: str, anchor: str | None, path: Path, loc: Location, diags: Diagnostics) -> str | None:
+    """Return the lines between `ANCHOR: anchor` and `ANCHOR_END: anchor` (all of `content` when None).
 
     Anchor comment lines never show, and the region is dedented as a whole.
     """
-    lines = text.split("\n")
+    lines = content.split("\n")
     if anchor is not None:
         start = end = None
         for i, line in enumerate(lines):
@@ -92,26 +94,79 @@ def region(text: str, anchor: str | None, path: Path, loc: Location, diags: Diag
 
 
 def check_image(path: Path, loc: Location, diags: Diagnostics) -> bool:
-    """Return whether `path` is a readable PNG, JPEG or SVG of a sane size (report why not)."""
-    suffix = path.suffix.lower()
-    if suffix not in (*_IMAGE_MAGIC, ".svg"):
+    """Return whether `path` is a readable, well-formed PNG, JPEG or SVG of a sane size (report why not)."""
+    kind = _FORMATS.get(path.suffix.lower())
+    if kind is None:
         diags.error(loc, f"image '{path.name}' has an unsupported format", "use PNG, JPEG or SVG")
         return False
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
-            diags.error(loc, f"image '{path.name}' is {size // (1024 * 1024)} MiB",
+            diags.error(loc, f"image '{path.name}' is {size / (1024 * 1024):.0f} MiB",
                         f"images may be at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB; resize it")
             return False
-        with path.open("rb") as f:
-            head = f.read(512)
+        data = path.read_bytes()
     except OSError as exc:
-        diags.error(loc, f"cannot read image '{path.name}': {exc.strerror}")
+        diags.error(loc, f"cannot read image '{path.name}': {exc.strerror or exc}")
         return False
-    if suffix == ".svg":
-        ok = b"<svg" in head or b"<?xml" in head
-    else:
-        ok = head.startswith(_IMAGE_MAGIC[suffix])
-    if not ok:
-        diags.error(loc, f"image '{path.name}' is not a valid {suffix[1:].upper()} file", "re-export the image")
-    return ok
+    problem = {"PNG": _png_problem, "JPEG": _jpeg_problem, "SVG": _svg_problem}[kind](data)
+    if problem:
+        diags.error(loc, f"image '{path.name}' is not a valid {kind} file: {problem}", "re-export the image")
+    return not problem
+
+
+def _pixels_problem(width: int, height: int) -> str:
+    if width == 0 or height == 0:
+        return f"its size is {width}×{height} pixels"
+    if width * height > MAX_IMAGE_PIXELS:
+        return f"{width}×{height} pixels is more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+    return ""
+
+
+def _png_problem(data: bytes) -> str:
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "it does not start with the PNG signature"
+    if len(data) < 33 or data[12:16] != b"IHDR":
+        return "the header is missing"
+    if data[-8:-4] != b"IEND":
+        return "it is cut short (no IEND chunk at the end)"
+    return _pixels_problem(*struct.unpack(">II", data[16:24]))
+
+
+def _jpeg_problem(data: bytes) -> str:
+    if not data.startswith(b"\xff\xd8\xff"):
+        return "it does not start with the JPEG signature"
+    if b"\xff\xd9" not in data[-1024:]:
+        return "it is cut short (no end-of-image marker)"
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return "a segment marker is damaged"
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0xD9, 0xDA):
+            break  # end of image, or the scan data, before any frame header
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        if marker in _JPEG_SOF:
+            if pos + 9 > len(data):
+                break
+            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
+            return _pixels_problem(width, height)
+        pos += 2 + length
+    return "it has no frame header (image size)"
+
+
+def _svg_problem(data: bytes) -> str:
+    head = data[:65536]
+    if b"<svg" not in head:
+        return "no <svg> element at its start"
+    if b"<!ENTITY" in head:  # entity expansion is how XML bombs and external-file reads work
+        return "it declares XML entities"
+    if not data.rstrip().endswith(b">"):
+        return "it is cut short"
+    return ""

@@ -9,19 +9,20 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import highlight, model as m, yamlsrc
 from ..errors import Diagnostics, Location
-from . import includes, placeholders
+from . import includes, mdrules, placeholders
 
 CALLOUTS = ("tip", "note", "warning")
 DIVS = ("notes", "handbook", "slides", "columns", "column", *CALLOUTS)
@@ -29,13 +30,18 @@ STRUCTURED = ("decision-tree", "metrics")
 CODE_ATTRS = ("title", "hl_lines", "linenums", "include", "anchor")
 PLAIN_LANGUAGES = ("", "text", "plain", "plaintext", "txt")
 _ATTR = re.compile(r'([A-Za-z_][\w-]*)=(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
+TAB_SIZE = 4
+MAX_INLINE_DEPTH = 20
+"""Emphasis, links and strike-through inside each other; markdown-it does not limit this nesting."""
+MAX_TREE_DEPTH = 12
+"""Questions from the root to the deepest answer; deeper trees cannot be drawn legibly."""
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     front_matter_plugin(md)
-    # One container rule for every `:::` name, so unknown names reach us (and become errors).
-    container_plugin(md, "div", validate=lambda params, markup: True)
+    # One rule for every `:::` name, so unknown names reach us (and become errors).
+    mdrules.div_plugin(md)
     return md
 
 
@@ -81,6 +87,38 @@ class ParsedChapter:
     links: list[tuple[str, Location]] = field(default_factory=list)
 
 
+class _Cursor:
+    """Finds inline constructs in the source lines of one block, in order, for exact line:col.
+
+    markdown-it gives blocks a line range but inlines no position; searching the block's lines from
+    the last hit onward finds each link, image or HTML tag where the user wrote it.
+    """
+
+    def __init__(self, path: Path, lines: list[str], first: int, last: int):
+        self.path, self.lines, self.first, self.last = path, lines, first, max(first, last)
+        self.at = (first, 0)  # 0-based line index and column of the next search
+
+    def find(self, *needles: str) -> Location:
+        """Return the location of the first of `needles` found from the last hit on (else the block's)."""
+        for start in (self.at, (self.first, 0)):
+            for needle in needles:
+                found = self._search(needle, start) if needle else None
+                if found:
+                    self.at = (found[0], found[1] + len(needle))
+                    return Location(self.path, found[0] + 1, found[1] + 1)
+        line = self.lines[self.first] if self.first < len(self.lines) else ""
+        return Location(self.path, self.first + 1, len(line) - len(line.lstrip()) + 1)
+
+    def _search(self, needle: str, start: tuple[int, int]) -> tuple[int, int] | None:
+        line, col = start
+        while line < min(self.last, len(self.lines)):
+            hit = self.lines[line].find(needle, col)
+            if hit >= 0:
+                return line, hit
+            line, col = line + 1, 0
+        return None
+
+
 class _DecisionNode(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str | None = None
@@ -96,8 +134,15 @@ class _DecisionSpec(_DecisionNode):
 class _MetricRowSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
-    before: float
-    after: float
+    before: float = Field(allow_inf_nan=False)
+    after: float = Field(allow_inf_nan=False)
+
+    @field_validator("before", "after", mode="before")
+    @classmethod
+    def _not_bool(cls, value):
+        if isinstance(value, bool):  # pydantic reads true as 1.0
+            raise ValueError("a measured number, not true/false")
+        return value
 
 
 class _MetricsSpec(BaseModel):
@@ -132,27 +177,64 @@ class ChapterParser:
             "code_block": self._indented_code,
             "table": self._table,
             "blockquote": self._blockquote,
-            "container_div": self._div,
+            "div": self._div,
+            "div_stray_close": self._stray_close,
             "html_block": self._html,
+            "too_deep": self._too_deep,
             "front_matter": lambda n: [],
         }
+        self.too_deep_reported = False
 
     # --- entry --------------------------------------------------------------------------------
 
     def parse(self) -> ParsedChapter:
         tokens = _MD.parse(self.text)
+        self._flatten_deep_inlines(tokens)
         root = SyntaxTreeNode(tokens)
         front = FrontMatter()
         if root.children and root.children[0].type == "front_matter":
-            fm_node = root.children[0]
-            data = yamlsrc.parse(fm_node.content, self.path, self.diags, first_line=2)
-            if data is not None and not isinstance(data, dict):
-                self.diags.error(Location(self.path, 2), "front matter must be a mapping of keys to values")
-            elif data is not None:
-                front = yamlsrc.validate(FrontMatter, data, self.path, self.diags, 2, "front matter") or front
+            front = self._front_matter(root.children[0].content)
+        elif re.match(r"---[ \t]*\n[ \t]*[A-Za-z_][\w-]*:(\s|$)", self.text):
+            self.diags.error(Location(self.path, 1), "front matter is never closed",
+                             "end it with a line of ---, or leave a blank line after a leading slide break")
         self._scan_placeholders(tokens)
         items = self._children(root.children)
         return ParsedChapter(self.path, front, items, self.links)
+
+    def _flatten_deep_inlines(self, tokens) -> None:
+        """Report inline markup nested deeper than MAX_INLINE_DEPTH, and keep that text unformatted.
+
+        markdown-it limits block nesting, not the pairing of `*` and `_`: thousands of nested
+        emphases would exhaust the stack of every step that walks the tree.
+        """
+        for token in tokens:
+            if token.type != "inline" or not token.children:
+                continue
+            depth = deepest = 0
+            for child in token.children:
+                depth += child.nesting
+                deepest = max(deepest, depth)
+            if deepest > MAX_INLINE_DEPTH:
+                line = token.map[0] if token.map else 0
+                text = self.lines[line] if line < len(self.lines) else ""
+                where = Location(self.path, line + 1, len(text) - len(text.lstrip()) + 1)
+                self.diags.error(where, f"inline formatting nested more than "
+                                 f"{MAX_INLINE_DEPTH} levels deep", "shown as plain text; simplify the emphasis")
+                token.children = [Token("text", "", 0, content=token.content)]
+
+    def _front_matter(self, content: str) -> FrontMatter:
+        data = yamlsrc.parse(content, self.path, self.diags, first_line=2)
+        if data is None:
+            return FrontMatter()
+        if not isinstance(data, dict):
+            self.diags.error(Location(self.path, 2), "front matter must be a mapping of keys to values",
+                             "e.g. title: Error handling")
+            return FrontMatter()
+        front = yamlsrc.validate(FrontMatter, data, self.path, self.diags, 2, "front matter") or FrontMatter()
+        if front.handbook_only and front.slides_only:
+            self.diags.error(yamlsrc.locate(data, ("slides_only",), self.path, 2),
+                             "a chapter cannot be both handbook_only and slides_only", "keep one of them")
+        return front
 
     def _children(self, nodes) -> list[Item]:
         out: list[Item] = []
@@ -176,9 +258,18 @@ class ChapterParser:
             out.append(item)
         return tuple(out)
 
-    def _loc(self, node: SyntaxTreeNode, col: int = 1) -> Location:
-        line = node.map[0] + 1 if node.map else 1
-        return Location(self.path, line, col)
+    def _loc(self, node: SyntaxTreeNode, needle: str = "") -> Location:
+        """Return where `node` starts: its first line, at `needle` in it or its first non-blank column."""
+        line = node.map[0] if node.map else 0
+        text = self.lines[line] if line < len(self.lines) else ""
+        col = text.find(needle) if needle else -1
+        if col < 0:
+            col = len(text) - len(text.lstrip())
+        return Location(self.path, line + 1, col + 1)
+
+    def _cursor(self, node: SyntaxTreeNode) -> _Cursor:
+        first, last = node.map if node.map else (0, 1)
+        return _Cursor(self.path, self.lines, first, last)
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -188,14 +279,14 @@ class ChapterParser:
         kids = [c for c in inline.children if not (c.type == "text" and not c.content.strip())
                 and c.type not in ("softbreak", "hardbreak")]
         if len(kids) == 1 and kids[0].type == "image":
-            image = self._image(kids[0], loc)
+            image = self._image(kids[0], self._cursor(node).find("!["))
             return [image] if image else []
-        return [m.Paragraph(self._inlines(inline.children, loc), loc)]
+        return [m.Paragraph(self._inlines(inline.children, self._cursor(node)), loc)]
 
     def _heading(self, node: SyntaxTreeNode) -> list[Item]:
         level = int(node.tag[1])
         loc = self._loc(node)
-        title = self._inlines(node.children[0].children, loc)
+        title = self._inlines(node.children[0].children, self._cursor(node))
         if not m.plain(title).strip():
             self.diags.error(loc, "empty heading", "write a title after the #")
         return [HeadingItem(level, title, loc)]
@@ -214,9 +305,10 @@ class ChapterParser:
         header: tuple = ()
         rows: list[tuple] = []
         align: tuple[str, ...] = ()
+        cursor = self._cursor(node)
         for part in node.children:
             for tr in part.children:
-                cells = tuple(self._inlines(c.children[0].children if c.children else [], self._loc(tr))
+                cells = tuple(self._inlines(c.children[0].children if c.children else [], cursor)
                               for c in tr.children)
                 if part.type == "thead":
                     header = cells
@@ -226,23 +318,31 @@ class ChapterParser:
         return [m.Table(header, tuple(rows), align, loc)]
 
     def _html(self, node: SyntaxTreeNode) -> list[Item]:
-        self.diags.error(self._loc(node), "raw HTML is not allowed",
+        self.diags.error(self._loc(node, "<"), "raw HTML is not allowed",
                          "write Markdown instead, or put the HTML in a code block to show it")
         return []
 
     def _indented_code(self, node: SyntaxTreeNode) -> list[Item]:
         loc = self._loc(node)
-        return [m.CodeBlock(node.content.rstrip("\n"), "", "", frozenset(), None, None, loc)]
+        return [m.CodeBlock(_expand_tabs(node.content.rstrip("\n")), "", "", frozenset(), None, None, loc)]
+
+    def _too_deep(self, node: SyntaxTreeNode) -> list[Item]:
+        # One report per chapter: every line below the limit would repeat it.
+        if not self.too_deep_reported:
+            self.too_deep_reported = True
+            self.diags.error(self._loc(node), f"nested more than {mdrules.MAX_DEPTH} levels deep",
+                             "flatten the lists, quotations or ::: blocks; the content below this level is not read")
+        return []
 
     # --- fenced code and structured blocks ----------------------------------------------------
 
     def _fence(self, node: SyntaxTreeNode) -> list[Item]:
-        loc = self._loc(node)
+        loc = self._loc(node, node.markup)
         info = node.info.strip()
         language, _, rest = info.partition(" ")
         language = language.strip().lower()
-        attrs = self._attrs(rest, loc, node)
-        if node.markup and len(self.lines) > node.map[1] - 1 >= 0 and not _closes_fence(self.lines[node.map[1] - 1], node.markup):
+        attrs = self._attrs(rest, node)
+        if not _fence_closed(node):
             self.diags.error(loc, f"code block opened with {node.markup} is never closed",
                              f"end it with a line of {node.markup}")
         body = node.content
@@ -250,33 +350,62 @@ class ChapterParser:
         if "include" in attrs:
             if body.strip():
                 self.diags.error(loc, "a code block with include= must be empty", "remove its lines or the include")
-            source = includes.resolve(self.root, attrs["include"], loc, self.diags, "include")
+            source = includes.resolve(self.root, attrs["include"], self._loc(node, "include="), self.diags, "include")
             if source is None:
                 return []
             self.sources.add(source)
-            text = includes.read_text(source, loc, self.diags)
+            text = includes.read_text(source, self.diags)
             if text is None:
                 return []
-            body = includes.region(text, attrs.get("anchor"), source, loc, self.diags)
+            body = includes.region(text, attrs.get("anchor"), source, self._loc(node, "anchor="), self.diags)
             if body is None:
                 return []
         elif "anchor" in attrs:
-            self.diags.error(loc, "anchor= needs include=", "name the file the anchor is in")
+            self.diags.error(self._loc(node, "anchor="), "anchor= needs include=", "name the file the anchor is in")
         body = body.removesuffix("\n")
         if language in STRUCTURED:
-            first = loc.line + 1 if source is None else 1
-            return self._structured(language, body, source or self.path, first, loc)
+            if source is not None:
+                return self._structured(language, body, source, 1, loc)
+            errors_before = len(self.diags.items)
+            items = self._structured(language, body, self.path, loc.line + 1, loc)
+            self._shift_columns(errors_before, node)
+            return items
+        # Tabs in code become spaces at stops of 4 here, once, so the deck, the handbook and the overflow
+        # measure see the same columns (Pygments would expand them only for known languages). Lines are
+        # not added or removed, so hl_lines still count the same lines; diagnostic columns are taken from
+        # the source lines, before expansion, so they match the user's editor. No warning: tabs in code
+        # (Go, Makefiles) are normal. Tabs in prose are left to Markdown, which treats them as spaces.
+        body = _expand_tabs(body)
         if language in PLAIN_LANGUAGES:
             language = ""
         elif not highlight.has_language(language):
-            self.diags.warning(loc, f"unknown code language '{language}'",
+            self.diags.warning(self._loc(node, info.split(" ")[0]),
+                               f"unknown code language '{language}'",
                                "shown as plain text; use a Pygments lexer name such as rust, toml, bash, json")
             language = ""
-        hl_lines = self._hl_lines(attrs.get("hl_lines", ""), body.count("\n") + 1, loc)
-        linenums = self._linenums(attrs.get("linenums"), loc)
+        hl_lines = self._hl_lines(attrs.get("hl_lines", ""), body.count("\n") + 1, self._loc(node, "hl_lines="))
+        linenums = self._linenums(attrs.get("linenums"), self._loc(node, "linenums="))
         return [m.CodeBlock(body, language, attrs.get("title", ""), hl_lines, linenums, source, loc)]
 
-    def _attrs(self, text: str, loc: Location, node: SyntaxTreeNode) -> dict[str, str]:
+    def _shift_columns(self, since: int, node: SyntaxTreeNode) -> None:
+        """Move columns of diagnostics about a fence's body by the indentation markdown-it removed.
+
+        A fence inside a list item or a quotation has its body dedented (and '> ' dropped); YAML
+        columns count in that body, the user counts in the file.
+        """
+        first = node.map[0] if node.map else 0
+        body = node.content.split("\n")
+        for i in range(since, len(self.diags.items)):
+            d = self.diags.items[i]
+            index = d.location.line - 1  # in the file; the body starts on the line after the fence
+            if d.location.path != self.path or not 0 <= index - first - 1 < len(body) or index >= len(self.lines):
+                continue
+            body_line, source_line = body[index - first - 1], self.lines[index]
+            if body_line and body_line != source_line and source_line.endswith(body_line):
+                col = d.location.col + len(source_line) - len(body_line)
+                self.diags.items[i] = replace(d, location=Location(d.location.path, d.location.line, col))
+
+    def _attrs(self, text: str, node: SyntaxTreeNode) -> dict[str, str]:
         attrs: dict[str, str] = {}
         rest = text.strip().strip("{}").strip()
         pos = 0
@@ -288,12 +417,13 @@ class ChapterParser:
             value = next(g for g in match.groups()[1:] if g is not None)
             if key not in CODE_ATTRS:
                 close = difflib.get_close_matches(key, CODE_ATTRS, n=1)
-                self.diags.error(loc, f"unknown code block attribute '{key}'",
+                self.diags.error(self._loc(node, match.group(0)), f"unknown code block attribute '{key}'",
                                  f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(CODE_ATTRS)}")
                 continue
             attrs[key] = value
         if rest[pos:].strip():
-            self.diags.error(loc, f"cannot read code block attributes '{rest[pos:].strip()}'",
+            self.diags.error(self._loc(node, rest[pos:].strip()),
+                             f"cannot read code block attributes '{rest[pos:].strip()}'",
                              'write key="value" pairs, e.g. title="src/main.rs" hl_lines="3 5-7"')
         return attrs
 
@@ -319,7 +449,7 @@ class ChapterParser:
             return 1
         if value.isdigit() and int(value) >= 0:
             return int(value)
-        self.diags.error(loc, f"linenums: '{value}' is not a line number", 'write linenums="1" (the first number)')
+        self.diags.error(loc, f"linenums: '{value}' is not a line number", 'write the first number, e.g. linenums="1"')
         return None
 
     def _structured(self, kind: str, body: str, path: Path, first_line: int, loc: Location) -> list[Item]:
@@ -329,7 +459,7 @@ class ChapterParser:
             return []
         if not isinstance(data, dict):
             self.diags.error(loc, f"a {kind} block holds a YAML mapping",
-                             "see the content format in the README")
+                             "key: value lines; see the content format in the README")
             return []
         if kind == "metrics":
             spec = yamlsrc.validate(_MetricsSpec, data, path, self.diags, first_line, "metrics")
@@ -338,6 +468,11 @@ class ChapterParser:
             rows = tuple(m.MetricRow(r.name, r.before, r.after) for r in spec.rows)
             return [m.Metrics(spec.title, spec.unit, spec.lower_is_better, rows, spec.before_label,
                               spec.after_label, spec.caption, loc)]
+        too_deep = _deeper_than(data, MAX_TREE_DEPTH)
+        if too_deep is not None:
+            self.diags.error(yamlsrc.locate(data, too_deep, path, first_line),
+                             f"decision-tree deeper than {MAX_TREE_DEPTH} questions", "split it into several trees")
+            return []
         spec = yamlsrc.validate(_DecisionSpec, data, path, self.diags, first_line, "decision-tree")
         if spec is None:
             return []
@@ -345,18 +480,19 @@ class ChapterParser:
         return [m.DecisionTree(root, spec.title, loc)] if root is not None else []
 
     def _decision(self, node: _DecisionNode, keys: tuple, data, path: Path, first_line: int):
-        line = yamlsrc.line_of(data, keys, first_line)
         where = ".".join(keys) or "top level"
+        shape = "a node is either {answer: ...} or {question: ..., yes: ..., no: ...}"
         if node.answer is not None:
-            if node.question is not None or node.yes is not None or node.no is not None:
-                self.diags.error(Location(path, line), f"decision-tree {where}: an answer has no question or branches",
-                                 "a node is either {answer: ...} or {question: ..., yes: ..., no: ...}")
+            extra = [k for k in ("question", "yes", "no") if getattr(node, k) is not None]
+            if extra:
+                self.diags.error(yamlsrc.locate(data, (*keys, extra[0]), path, first_line),
+                                 f"decision-tree {where}: an answer cannot also have {', '.join(extra)}", shape)
                 return None
             return m.Answer(node.answer)
         if node.question is None or node.yes is None or node.no is None:
             missing = [k for k in ("question", "yes", "no") if getattr(node, k) is None]
-            self.diags.error(Location(path, line), f"decision-tree {where}: missing {', '.join(missing)}",
-                             "a node is either {answer: ...} or {question: ..., yes: ..., no: ...}")
+            self.diags.error(yamlsrc.locate(data, keys, path, first_line),
+                             f"decision-tree {where}: missing {', '.join(missing)}", shape)
             return None
         yes = self._decision(node.yes, (*keys, "yes"), data, path, first_line)
         no = self._decision(node.no, (*keys, "no"), data, path, first_line)
@@ -366,10 +502,14 @@ class ChapterParser:
 
     # --- fenced divs --------------------------------------------------------------------------
 
+    def _stray_close(self, node: SyntaxTreeNode) -> list[Item]:
+        self.diags.error(self._loc(node), f"'{node.markup}' closes no open block",
+                         "remove it, or open a block above it, e.g. '::: notes'")
+        return []
+
     def _div(self, node: SyntaxTreeNode) -> list[Item]:
         loc = self._loc(node)
-        name, _, title = node.info.strip().partition(" ")
-        name = name.strip("{}. ").lower()
+        name, title = _div_name(node)
         if not self._is_closed(node):
             self.diags.error(loc, f"'{node.markup} {name}' is never closed",
                              f"end it with a line of {node.markup}")
@@ -386,11 +526,14 @@ class ChapterParser:
             return [m.Callout(name, title.strip(), self._blocks(node.children, f"::: {name}"), loc)]  # type: ignore[arg-type]
         if name == "column":
             self.diags.error(loc, "'::: column' outside ':::: columns'",
-                             "wrap the columns in ':::: columns' … '::::' (more colons than the inner blocks)")
+                             "wrap the columns in ':::: columns' … '::::'")
             return []
         columns = []
         for child in node.children:
-            child_name = child.info.strip().split(" ")[0].lower() if child.type == "container_div" else ""
+            child_name = _div_name(child)[0] if child.type == "div" else ""
+            if child.type == "div" and child_name not in DIVS:
+                self._children([child])  # reports the unknown block, with "did you mean"
+                continue
             if child_name != "column":
                 self.diags.error(self._loc(child), "only '::: column' blocks may stand inside ':::: columns'",
                                  "put this content inside a '::: column'")
@@ -398,7 +541,11 @@ class ChapterParser:
             if not self._is_closed(child):
                 self.diags.error(self._loc(child), f"'{child.markup} column' is never closed",
                                  f"end it with a line of {child.markup}")
-            columns.append(self._blocks(child.children, "::: column"))
+            blocks = self._blocks(child.children, "::: column")
+            for block in blocks:
+                if isinstance(block, m.Columns):
+                    self.diags.error(block.loc, "columns inside a column", "one level of columns fits a slide")
+            columns.append(tuple(b for b in blocks if not isinstance(b, m.Columns)))
         if len(columns) < 2:
             self.diags.error(loc, f"':::: columns' holds {len(columns)} column(s)", "give it two or more '::: column' blocks")
         return [m.Columns(tuple(columns), loc)]
@@ -409,7 +556,7 @@ class ChapterParser:
 
     # --- inlines ------------------------------------------------------------------------------
 
-    def _inlines(self, nodes, loc: Location) -> m.Inlines:
+    def _inlines(self, nodes, cursor: _Cursor) -> m.Inlines:
         out: list[m.Inline] = []
         for node in nodes:
             kind = node.type
@@ -426,22 +573,25 @@ class ChapterParser:
             elif kind == "code_inline":
                 out.append(m.Code(node.content))
             elif kind == "strong":
-                out.append(m.Strong(self._inlines(node.children, loc)))
+                out.append(m.Strong(self._inlines(node.children, cursor)))
             elif kind == "em":
-                out.append(m.Emph(self._inlines(node.children, loc)))
+                out.append(m.Emph(self._inlines(node.children, cursor)))
             elif kind == "s":
-                out.append(m.Strike(self._inlines(node.children, loc)))
+                out.append(m.Strike(self._inlines(node.children, cursor)))
             elif kind == "link":
-                href = str(node.attrs.get("href", ""))
-                self.links.append((href, loc))
-                out.append(m.Link(self._inlines(node.children, loc), href))
+                written = str(node.attrs.get("href", ""))
+                # markdown-it percent-encodes targets; anchors are compared (and kept) as written: #über
+                href = unquote(written) if written.startswith("#") else written
+                self.links.append((href, cursor.find(href, written, "[")))
+                out.append(m.Link(self._inlines(node.children, cursor), href))
             elif kind == "image":
-                self.diags.error(loc, "an image inside a line of text", "put the image in a paragraph of its own")
+                self.diags.error(cursor.find("!["), "an image inside a line of text",
+                                 "put the image in a paragraph of its own")
             elif kind == "html_inline":
-                self.diags.error(loc, f"raw HTML is not allowed: {node.content}",
+                self.diags.error(cursor.find(node.content), f"raw HTML is not allowed: {node.content}",
                                  "write Markdown instead, or put it in `code` to show it")
             else:
-                self.diags.error(loc, f"unsupported inline Markdown '{kind}'")
+                self.diags.error(cursor.find(), f"unsupported inline Markdown '{kind}'")
         return tuple(out)
 
     def _image(self, node: SyntaxTreeNode, loc: Location) -> m.Image | None:
@@ -470,9 +620,34 @@ class ChapterParser:
                 placeholders.scan(line, self.path, i + 1, self.diags)
 
 
-def _closes_fence(line: str, markup: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith(markup[0] * len(markup)) and not stripped.strip(markup[0])
+def _fence_closed(node: SyntaxTreeNode) -> bool:
+    """Return whether a fence has its closing line: markdown-it's map then spans one line more than its body."""
+    first, last = node.map if node.map else (0, 0)
+    content = node.content
+    body_lines = content.count("\n") + (1 if content and not content.endswith("\n") else 0)
+    return last - first - 2 == body_lines
+
+
+def _div_name(node: SyntaxTreeNode) -> tuple[str, str]:
+    """Return the name of a `:::` block (lower case, pandoc's `{.name}` accepted) and the title after it."""
+    name, _, title = node.info.strip().partition(" ")
+    return name.strip("{}. ").lower(), title.strip()
+
+
+def _expand_tabs(code: str) -> str:
+    return code.expandtabs(TAB_SIZE) if "\t" in code else code
+
+
+def _deeper_than(data, limit: int) -> tuple | None:
+    """Return the key path of the first decision-tree node deeper than `limit` questions, or None."""
+    stack = [((), data)]
+    while stack:
+        keys, node = stack.pop()
+        if len(keys) > limit:
+            return keys
+        if isinstance(node, dict):
+            stack += [((*keys, branch), node[branch]) for branch in ("no", "yes") if branch in node]
+    return None
 
 
 def _align(style: str) -> str:
