@@ -223,3 +223,17 @@ def test_yaml_reads_16_9_as_text_and_yes_as_a_key(make_course):
     root = make_course({"01.md": "# A\n\n```decision-tree\nquestion: 16:9?\nyes: {answer: on}\nno: {answer: off}\n```\n"})
     tree = load_course(root).chapters[0].slides[0].blocks[0]
     assert tree.root == m.Question("16:9?", m.Answer("on"), m.Answer("off"))
+
+
+def test_heading_attributes_choose_anchor_and_layout(make_course):
+    root = make_course({"01.md": '# Part {#part-one}\n\n## Compare {layout="Two Content"}\n\ntext\n\n'
+                                 '### Detail {#d}\n\nmore\n\nSee [it](#d) and [part](#part-one).\n'})
+    slides = load_course(root).chapters[0].slides
+    assert (slides[0].anchor, slides[0].layout) == ("part-one", "")
+    assert (m.plain(slides[1].title), slides[1].layout, slides[1].anchor) == ("Compare", "Two Content", "compare")
+    assert slides[1].blocks[1].anchor == "d"
+
+
+def test_unknown_heading_attribute_is_an_error(make_course):
+    root = make_course({"01.md": "# Part {colour=red}\n\ntext\n"})
+    assert errors_of(root) == ["01.md:1:1: error: unknown heading attribute 'colour=red'"]

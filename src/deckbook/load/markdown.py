@@ -46,6 +46,8 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+_HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_HEADING_ATTR = re.compile(r'#(?P<id>[\w-]+)|(?P<key>[\w-]+)=(?:"(?P<value>[^"]*)"|(?P<bare>\S+))|\S+')
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class HeadingItem:
     level: int
     title: m.Inlines
     loc: Location
+    anchor: str = ""  # `{#id}`: an anchor chosen by the author
+    layout: str = ""  # `{layout="Two Content"}`: the deck template's layout for this slide
 
 
 @dataclass(frozen=True)
@@ -287,9 +291,28 @@ class ChapterParser:
         level = int(node.tag[1])
         loc = self._loc(node)
         title = self._inlines(node.children[0].children, self._cursor(node))
+        title, attrs = self._heading_attrs(title, loc)
         if not m.plain(title).strip():
             self.diags.error(loc, "empty heading", "write a title after the #")
-        return [HeadingItem(level, title, loc)]
+        return [HeadingItem(level, title, loc, attrs.get("#", ""), attrs.get("layout", ""))]
+
+    def _heading_attrs(self, title: m.Inlines, loc: Location) -> tuple[m.Inlines, dict[str, str]]:
+        """Split pandoc-style attributes off a heading: `## Title {#anchor layout="Two Content"}`."""
+        last = title[-1] if title else None
+        match = _HEADING_ATTRS.search(last.text) if isinstance(last, m.Text) else None
+        if match is None:
+            return title, {}
+        attrs: dict[str, str] = {}
+        for token in _HEADING_ATTR.finditer(match.group(1)):
+            if token.group("id"):
+                attrs["#"] = token.group("id")
+            elif token.group("key") == "layout":
+                attrs["layout"] = token.group("value") or token.group("bare") or ""
+            else:
+                self.diags.error(loc, f"unknown heading attribute '{token.group(0)}'",
+                                 'headings take {#anchor} and {layout="Layout name"}')
+        rest = last.text[:match.start()].rstrip()
+        return (*title[:-1], *((m.Text(rest),) if rest else ())), attrs
 
     def _list(self, node: SyntaxTreeNode) -> list[Item]:
         loc = self._loc(node)

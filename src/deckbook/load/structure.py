@@ -24,8 +24,8 @@ class Anchors:
     def __init__(self) -> None:
         self.seen: dict[str, int] = {}
 
-    def make(self, title: m.Inlines) -> str:
-        base = slugify(m.plain(title))
+    def make(self, title: m.Inlines, chosen: str = "") -> str:
+        base = chosen or slugify(m.plain(title))
         count = self.seen.get(base, 0)
         self.seen[base] = count + 1
         return base if count == 0 else f"{base}-{count}"
@@ -36,28 +36,33 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
     slides: list[m.Slide] = []
     current: dict | None = None
 
-    def open_slide(kind: str, lvl: int, title: m.Inlines, loc: Location) -> None:
+    def open_slide(kind: str, lvl: int, title: m.Inlines, loc: Location, heading: HeadingItem | None = None) -> None:
         nonlocal current
         close_slide()
-        anchor = anchors.make(title) if title else ""
+        anchor = anchors.make(title, heading.anchor if heading else "") if title else ""
         current = {"kind": kind, "level": lvl, "title": title, "anchor": anchor,
-                   "blocks": [], "notes": [], "loc": loc}
+                   "blocks": [], "notes": [], "loc": loc, "layout": heading.layout if heading else ""}
 
     def close_slide() -> None:
         if current is not None:
             slides.append(m.Slide(current["kind"], current["level"], current["title"], current["anchor"],
-                                  tuple(current["blocks"]), tuple(current["notes"]), current["loc"]))
+                                  tuple(current["blocks"]), tuple(current["notes"]), current["loc"],
+                                  current["layout"]))
 
     for item in chapter.items:
         if isinstance(item, HeadingItem):
             if item.level < level:
-                open_slide("section", item.level, item.title, item.loc)
+                open_slide("section", item.level, item.title, item.loc, item)
             elif item.level == level:
-                open_slide("content", item.level, item.title, item.loc)
+                open_slide("content", item.level, item.title, item.loc, item)
             else:
                 if current is None:
                     open_slide("content", 0, (), item.loc)
-                current["blocks"].append(m.Heading(item.level, item.title, anchors.make(item.title), item.loc))
+                if item.layout:
+                    diags.warning(item.loc, f"layout= on a level-{item.level} heading is ignored",
+                                  f"layouts belong to slides: headings of level {level} or above")
+                current["blocks"].append(m.Heading(item.level, item.title, anchors.make(item.title, item.anchor),
+                                                   item.loc))
             continue
         if isinstance(item, BreakItem):
             open_slide("content", 0, (), item.loc)
