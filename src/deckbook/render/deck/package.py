@@ -13,6 +13,8 @@ import zipfile
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import OpcPackage
+from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationObject
 
 from ...model import Course
@@ -30,6 +32,7 @@ def open_template(theme: Theme, width: float, height: float) -> PresentationObje
     # python-pptx refuses a .potx (#1070): present its main part as a presentation instead.
     prs = Presentation(io.BytesIO(_as_presentation(blob)))
     _drop_slides(prs)
+    prs.part.package.next_partname = _Partnames(prs.part.package)
     prs.slide_width = round(width * EMU_PER_POINT)
     prs.slide_height = round(height * EMU_PER_POINT)
     return prs
@@ -51,6 +54,31 @@ def _drop_slides(prs: PresentationObject) -> None:
     for sld_id in list(ids):
         prs.part.drop_rel(sld_id.rId)
         ids.remove(sld_id)
+
+
+class _Partnames:
+    """A package's `next_partname` that walks the package once per kind of part, not once per new part.
+
+    python-pptx finds the name of each new slide, notes slide or chart by walking every relationship of
+    the package (scanny/python-pptx#644), which makes drawing a deck quadratic in its slides. While a
+    deck is drawn, parts are only added, each under a name from here: so the names found by one walk,
+    plus those given out since, are all the package's names. The name chosen is python-pptx's.
+    """
+
+    def __init__(self, package: OpcPackage) -> None:
+        self._package = package
+        self._taken: dict[str, set[str]] = {}
+
+    def __call__(self, tmpl: str) -> PackURI:
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        taken = self._taken.get(prefix)
+        if taken is None:
+            taken = self._taken[prefix] = {p.partname for p in self._package.iter_parts()
+                                           if p.partname.startswith(prefix)}
+        # as python-pptx: one more than the names taken, or downwards from there to the first free one
+        number = next(n for n in range(len(taken) + 1, 0, -1) if tmpl % n not in taken)
+        taken.add(tmpl % number)
+        return PackURI(tmpl % number)
 
 
 def set_core_properties(prs: PresentationObject, course: Course) -> None:

@@ -44,6 +44,8 @@ class Context:
     theme: Theme
     area_height: float
     diagnostics: dict[tuple, Diagnostic] = field(default_factory=dict)
+    #: Code lines cut into rows, by (block, line index, columns): fitting asks for them again and again.
+    code_rows: dict[tuple, list] = field(default_factory=dict)
 
     @cached_property
     def body(self) -> Faces:
@@ -380,6 +382,15 @@ def _tokenize(code: str, language: str) -> list[list[highlight.Span]]:
 
 
 def _code_rows(ctx: Context, block: model.CodeBlock, index: int, columns: int) -> list[tuple[CodeRun, ...]]:
+    """Return source line `index` as visual rows (cut once per width, then remembered in `ctx`)."""
+    key = (block, index, columns)
+    rows = ctx.code_rows.get(key)
+    if rows is None:
+        rows = ctx.code_rows[key] = _cut_code_line(ctx, block, index, columns)
+    return rows
+
+
+def _cut_code_line(ctx: Context, block: model.CodeBlock, index: int, columns: int) -> list[tuple[CodeRun, ...]]:
     """Return source line `index` as visual rows: one run per token; too-wide lines continue after a marker."""
     numbers = _number_width(block)
     width = max(columns - numbers, 4)
