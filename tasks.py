@@ -79,5 +79,5 @@ def bench(c, scales="1,10,50", runs=3, pandoc=True):
 
 @task(help={"course": "slug or path (default: every course with a measure command)"})
 def measure(c, course=None):
-    """Re-run the course's measurements (the numbers its metrics blocks show)."""
+    """Re-run the course's measurements (its `measure` crate rewrites the data/ its metrics blocks read)."""
     _done(project.measure(course))

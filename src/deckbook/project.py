@@ -88,10 +88,12 @@ def release(version: str | None = None) -> list[Path]:
 
 
 def measure(course: str | None = None) -> int:
-    """Run each course's `code/measure.sh` (the command that regenerates its measured numbers)."""
+    """Run each course's `measure` crate, which rewrites the data files under the course's data/."""
     codes = []
     for path in courses(course):
-        script = Path(path) / "code" / "measure.sh"
-        if script.is_file():
-            codes.append(subprocess.call(["bash", str(script)], cwd=script.parent))
+        workspace = Path(path) / "code"
+        if (workspace / "measure" / "Cargo.toml").is_file():
+            command = ["cargo", "run", "--release", "--locked", "-p", "measure", "--", "--out", "../data"]
+            print(f"{' '.join(command)}   (in {workspace})", flush=True)
+            codes.append(subprocess.call(command, cwd=workspace))
     return max(codes, default=0)

@@ -1,0 +1,134 @@
+//! Custom extractors: `Pagination` (from the query string) and `ApiKey`
+//! (from a header, checked against state), with JSON rejections.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    extract::{FromRef, FromRequestParts, Query},
+    http::{StatusCode, request::Parts},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+// ANCHOR: rejection
+/// What a custom extractor answers when it refuses a request:
+/// a status code and `{"error": "..."}`.
+#[derive(Debug)]
+pub struct ApiRejection {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for ApiRejection {
+    fn into_response(self) -> Response {
+        let body = Json(serde_json::json!({ "error": self.message }));
+        (self.status, body).into_response()
+    }
+}
+// ANCHOR_END: rejection
+
+impl ApiRejection {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self { status, message }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+}
+
+// ANCHOR: pagination
+/// `?page=2&per_page=50`, with defaults and bounds applied once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// What the client sent; both parameters are optional.
+#[derive(Deserialize)]
+struct RawPagination {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+// ANCHOR_END: pagination
+
+impl Pagination {
+    pub const DEFAULT_PER_PAGE: u32 = 20;
+    pub const MAX_PER_PAGE: u32 = 100;
+
+    pub fn offset(&self) -> usize {
+        (self.page as usize - 1).saturating_mul(self.per_page as usize)
+    }
+
+    pub fn limit(&self) -> usize {
+        self.per_page as usize
+    }
+}
+
+// ANCHOR: pagination-extractor
+impl<S: Send + Sync> FromRequestParts<S> for Pagination {
+    type Rejection = ApiRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let Query(raw) = Query::<RawPagination>::try_from_uri(&parts.uri)
+            .map_err(|err| ApiRejection::bad_request(err.body_text()))?;
+        let page = raw.page.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiRejection::bad_request("page starts at 1"));
+        }
+        let per_page = raw.per_page.unwrap_or(Self::DEFAULT_PER_PAGE);
+        let per_page = per_page.clamp(1, Self::MAX_PER_PAGE);
+        Ok(Self { page, per_page })
+    }
+}
+// ANCHOR_END: pagination-extractor
+
+// ANCHOR: api-keys
+/// The accepted API keys; cheap to clone (an `Arc`).
+#[derive(Debug, Clone, Default)]
+pub struct ApiKeys(Arc<HashSet<String>>);
+
+impl ApiKeys {
+    pub fn new(keys: impl IntoIterator<Item = String>) -> Self {
+        Self(Arc::new(keys.into_iter().collect()))
+    }
+}
+
+/// Proof that the request carried a valid `x-api-key` header. A handler
+/// that takes an `ApiKey` argument cannot run without one.
+#[derive(Debug)]
+pub struct ApiKey;
+// ANCHOR_END: api-keys
+
+// ANCHOR: api-key-extractor
+impl<S> FromRequestParts<S> for ApiKey
+where
+    ApiKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
+        match key {
+            Some(key) if ApiKeys::from_ref(state).0.contains(key) => Ok(ApiKey),
+            Some(_) => Err(ApiRejection::unauthorized("unknown API key")),
+            None => Err(ApiRejection::unauthorized("missing x-api-key header")),
+        }
+    }
+}
+// ANCHOR_END: api-key-extractor
