@@ -9,10 +9,9 @@ import contextlib
 import datetime as dt
 import fcntl
 import importlib
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,6 +20,7 @@ from . import cache, model as m
 from .errors import Diagnostic, Diagnostics, Location, RenderError
 from .load import find_course, load_course
 from .options import Options
+from .render.pool import Inline, workers
 from .theme import Theme, load_theme
 
 
@@ -31,13 +31,14 @@ class Output:
     module: str
     suffix: str
     edition: str = "student"
+    pooled: bool = False  # the renderer takes the build's worker pool (`pool=`) and splits its work there
 
 
 #: The registry of outputs. A new format is one renderer module and one line here.
 OUTPUTS: dict[str, Output] = {
     "deck": Output("deckbook.render.deck", ".pptx"),
-    "handbook": Output("deckbook.render.handbook", ".pdf"),
-    "handbook-trainer": Output("deckbook.render.handbook", "-trainer.pdf", "trainer"),
+    "handbook": Output("deckbook.render.handbook", ".pdf", pooled=True),
+    "handbook-trainer": Output("deckbook.render.handbook", "-trainer.pdf", "trainer", pooled=True),
 }
 GROUPS = {"all": tuple(OUTPUTS), "deck": ("deck",), "handbook": ("handbook", "handbook-trainer")}
 
@@ -86,6 +87,7 @@ def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[st
     todo = [name for name in outputs if not manifest.fresh(name, keys[name], targets[name])]
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
+        _remove_stale_temporaries(out_dir)
         render_all(todo, course, theme, targets, options, jobs, progress)
         for name in todo:
             manifest.record([*inputs, *theme.folders], name, keys[name], targets[name])
@@ -102,28 +104,38 @@ def output_path(course: m.Course, out_dir: Path, name: str) -> Path:
 
 def render_all(names: list[str], course: m.Course, theme: Theme, targets: dict[str, Path], options: Options,
                jobs: int | None = None, progress: Progress | None = None) -> None:
-    """Render each output in `names`, in worker processes when there is more than one and more than one core."""
-    jobs = min(len(names), jobs or os.cpu_count() or 1)
-    if jobs <= 1:
-        for name in names:
-            _tell(progress, name, render(name, course, theme, targets[name], options))
-        return
-    # fork: the workers inherit the loaded course and theme instead of unpickling them.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {name: pool.submit(render, name, course, theme, targets[name], options) for name in names}
-        for name, future in futures.items():
-            _tell(progress, name, future.result())
+    """Render each output in `names`; all share one pool of worker processes (default: one per core).
+
+    A thread per output waits for it: a plain renderer is one task in the pool, a pooled one (the
+    handbook) submits its chapters there, so both editions' chapters and the deck keep every core busy.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if not any(OUTPUTS[name].pooled for name in names):
+        jobs = min(jobs, len(names))  # one process per output is all plain renderers can use
+    with _source_date(course.meta.date), workers(jobs) as pool:
+        if isinstance(pool, Inline) or len(names) <= 1:
+            for name in names:
+                _tell(progress, name, render(name, course, theme, targets[name], options, pool))
+            return
+        with ThreadPoolExecutor(len(names)) as threads:
+            futures = {name: threads.submit(render, name, course, theme, targets[name], options, pool)
+                       for name in names}
+            for name, future in futures.items():
+                _tell(progress, name, future.result())
 
 
-def render(name: str, course: m.Course, theme: Theme, target: Path, options: Options) -> float:
+def render(name: str, course: m.Course, theme: Theme, target: Path, options: Options, pool: Executor) -> float:
     """Render output `name` to `target` atomically (a temporary file beside it, then a rename); return seconds."""
     started = time.perf_counter()
     output = OUTPUTS[name]
     renderer = importlib.import_module(output.module)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    options = replace(options, edition=output.edition)
     try:
-        with _source_date(course.meta.date):
-            renderer.render(course, theme, tmp, replace(options, edition=output.edition))
+        if output.pooled:
+            renderer.render(course, theme, tmp, options, pool=pool)
+        else:
+            pool.submit(renderer.render, course, theme, tmp, options).result()
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -173,6 +185,12 @@ def _source_date(date: dt.date) -> Iterator[None]:
         yield
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete temporary files left by a build that was killed (we hold the lock: none is in use)."""
+    for tmp in out_dir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
