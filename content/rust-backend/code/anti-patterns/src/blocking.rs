@@ -45,8 +45,9 @@ fn count_words(text: &str) -> usize {
 
 #[allow(clippy::disallowed_methods)] // deliberately bad
 // ANCHOR: bad-sleep
-// BAD: blocks the worker thread; no other
-// task on it runs until the sleep ends.
+// BAD: blocks the worker thread; no
+// other task on it runs until the sleep
+// ends.
 async fn bad_sleep(
     State(config): State<Config>,
 ) -> &'static str {
@@ -56,8 +57,8 @@ async fn bad_sleep(
 // ANCHOR_END: bad-sleep
 
 // ANCHOR: better-sleep
-// BETTER: yields; the worker serves other
-// requests until the timer fires.
+// BETTER: yields; the worker serves
+// other requests until the timer fires.
 async fn better_sleep(
     State(config): State<Config>,
 ) -> &'static str {
@@ -67,8 +68,8 @@ async fn better_sleep(
 // ANCHOR_END: better-sleep
 
 // ANCHOR: bad-report
-// BAD: blocking file I/O and CPU work, right
-// on the async worker thread.
+// BAD: blocking file I/O and CPU work,
+// right on the async worker thread.
 async fn bad_report(
     State(config): State<Config>,
 ) -> Result<String, StatusCode> {

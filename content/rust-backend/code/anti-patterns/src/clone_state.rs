@@ -79,8 +79,8 @@ pub fn better_router(
 }
 
 // ANCHOR: bad-clone
-// BAD: .with_state(catalogue): each request
-// deep-copies every product.
+// BAD: .with_state(catalogue): every
+// request deep-copies every product.
 async fn bad_product(
     State(catalogue): State<Catalogue>,
     Path(id): Path<u32>,
@@ -90,8 +90,8 @@ async fn bad_product(
 // ANCHOR_END: bad-clone
 
 // ANCHOR: better-arc
-// BETTER: .with_state(Arc::new(catalogue)):
-// a clone is one atomic increment.
+// BETTER: the router holds an Arc; a
+// clone is one atomic increment.
 async fn better_product(
     State(catalogue): State<Arc<Catalogue>>,
     Path(id): Path<u32>,

@@ -66,8 +66,9 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 // ANCHOR: better-scope
-// BETTER: copy the value out in a block; the
-// guard is dropped at the closing brace.
+// BETTER: copy the value out in a
+// block; the guard is dropped at the
+// closing brace.
 async fn better_hit(
     State(state): State<Arc<AppState>>,
 ) -> String {
@@ -82,9 +83,10 @@ async fn better_hit(
 // ANCHOR_END: better-scope
 
 // ANCHOR: better-tokio-mutex
-// ALSO FINE: when the lock must be held across
-// .await (here: publish in counter order), use
-// tokio::sync::Mutex. Waiters are suspended.
+// ALSO FINE: when the lock must be held
+// across .await (here: to publish in
+// counter order), use tokio's Mutex.
+// Waiting tasks are suspended.
 async fn ordered_hit(
     State(state): State<Arc<AppState>>,
 ) -> String {

@@ -27,8 +27,9 @@ pub fn router(prices: Prices) -> Router {
 
 #[allow(clippy::unwrap_used)] // deliberately bad
 // ANCHOR: bad-unwrap
-// BAD: four ways to panic on client input. A
-// panic aborts the request: no response at all.
+// BAD: four unwraps on client input.
+// A panic aborts the request: the
+// client gets no response at all.
 async fn bad_total(
     State(prices): State<Prices>,
     Query(params): Query<HashMap<String, String>>,
@@ -37,7 +38,8 @@ async fn bad_total(
     let qty = params.get("qty").unwrap();
     let qty: u32 = qty.parse().unwrap();
     let price = prices.get(sku).unwrap();
-    // Overflow: panics (debug) or wraps (release).
+    // Overflow: panics in debug builds,
+    // wraps silently in release builds.
     (price * qty).to_string()
 }
 // ANCHOR_END: bad-unwrap
@@ -87,8 +89,8 @@ pub struct Total {
 }
 
 // ANCHOR: better-unwrap
-// BETTER: typed input; every failure is a value
-// the client can read.
+// BETTER: typed input; every failure
+// is a value the client can read.
 async fn better_total(
     State(prices): State<Prices>,
     query: Result<Query<Order>, QueryRejection>,

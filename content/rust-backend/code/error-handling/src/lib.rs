@@ -43,7 +43,6 @@ impl NewUser {
         Ok(Self { name, email: normalise_email(&self.email)? })
     }
 }
-
 // ANCHOR_END: validate
 
 // ANCHOR: normalise-email

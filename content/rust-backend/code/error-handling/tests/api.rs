@@ -65,7 +65,6 @@ async fn missing_row_is_404_with_json_body() {
         json!({"code": "not_found", "message": "record not found"})
     );
 }
-
 // ANCHOR_END: test-404
 
 // ANCHOR: test-409
@@ -78,7 +77,13 @@ async fn duplicate_email_is_409() {
     );
     let (status, body) = send(&app, "POST", "/users", Some(ADA)).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["code"], "conflict");
+    assert_eq!(
+        body,
+        json!({
+            "code": "conflict",
+            "message": "a record with this value already exists"
+        })
+    );
 }
 // ANCHOR_END: test-409
 
@@ -117,6 +122,16 @@ async fn json_rejections_get_the_same_json_shape() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["code"], "invalid_json");
     assert!(body["message"].as_str().unwrap().contains("email"), "{body}");
+
+    // A JSON body without `Content-Type: application/json`: 415, same shape.
+    let request = Request::post("/users")
+        .body(Body::from(r#"{"name": "A", "email": "a@b.c"}"#))
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["code"], "invalid_json");
 }
 
 #[tokio::test]

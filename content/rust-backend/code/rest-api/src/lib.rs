@@ -73,7 +73,6 @@ impl Store {
     pub fn list(&self) -> Vec<Todo> {
         self.read().todos.values().cloned().collect()
     }
-    // ANCHOR_END: store-impl
 
     /// Applies the fields that are present; `None` if there is no such id.
     pub fn update(&self, id: u64, patch: UpdateTodo) -> Option<Todo> {
@@ -92,11 +91,14 @@ impl Store {
     pub fn remove(&self, id: u64) -> bool {
         self.write().todos.remove(&id).is_some()
     }
+}
+// ANCHOR_END: store-impl
 
-    // ANCHOR: lock-helpers
-    // The guards live only inside these synchronous methods, so no guard is
-    // ever held across an `.await`. A panic while the lock was held
-    // "poisons" it; the data is still consistent here, so we carry on.
+// ANCHOR: lock-helpers
+// The guards live only inside the store's synchronous methods, so no
+// guard is ever held across an `.await`. A panic while the lock was held
+// "poisons" it; the data is still consistent here, so we carry on.
+impl Store {
     fn read(&self) -> RwLockReadGuard<'_, Inner> {
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -104,8 +106,8 @@ impl Store {
     fn write(&self) -> RwLockWriteGuard<'_, Inner> {
         self.inner.write().unwrap_or_else(PoisonError::into_inner)
     }
-    // ANCHOR_END: lock-helpers
 }
+// ANCHOR_END: lock-helpers
 
 // ANCHOR: router
 /// Builds the application: every route, with the store as shared state.

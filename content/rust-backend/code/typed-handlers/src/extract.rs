@@ -46,10 +46,11 @@ impl ApiRejection {
 
 // ANCHOR: pagination
 /// `?page=2&per_page=50`, with defaults and bounds applied once, here.
+/// Private fields: the extractor is the only way to build one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pagination {
-    pub page: u32,
-    pub per_page: u32,
+    page: u32,
+    per_page: u32,
 }
 
 /// What the client sent; both parameters are optional.
@@ -63,6 +64,16 @@ struct RawPagination {
 impl Pagination {
     pub const DEFAULT_PER_PAGE: u32 = 20;
     pub const MAX_PER_PAGE: u32 = 100;
+
+    /// The page number, starting at 1.
+    pub fn page(&self) -> u32 {
+        self.page
+    }
+
+    /// Items per page, between 1 and `MAX_PER_PAGE`.
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+    }
 
     pub fn offset(&self) -> usize {
         (self.page as usize - 1).saturating_mul(self.per_page as usize)

@@ -97,7 +97,7 @@ pub fn app(state: AppState) -> Router {
 // ANCHOR_END: router
 
 // ANCHOR: get-book
-/// `Path<Isbn>` runs the ISBN check while routing: `/books/123` is
+/// `Path<Isbn>` runs the ISBN check during extraction: `/books/123` is
 /// answered with 400 before this body runs.
 async fn get_book(
     State(state): State<AppState>,
@@ -129,7 +129,7 @@ async fn list_books(
         .take(pagination.limit())
         .cloned()
         .collect();
-    let Pagination { page, per_page } = pagination;
+    let (page, per_page) = (pagination.page(), pagination.per_page());
     Json(Page { items, page, per_page, total })
 }
 // ANCHOR_END: list-books
