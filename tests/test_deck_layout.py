@@ -12,7 +12,7 @@ from deckbook.render.deck import diagram, layout, measure, pieces
 from deckbook.render.deck.frames import Box
 from deckbook.theme import Theme, load_theme
 
-from test_deck import bullets, code, course, metrics, para, slide, table, tree
+from test_deck import bullets, code, course, loc, metrics, para, slide, table, tree
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +103,19 @@ def test_content_never_runs_into_the_footer(theme):
         assert all(f.box.bottom <= plan.footer_box.y for f in s.frames)
 
 
-def test_shrinking_goes_no_lower_than_the_theme_minimums(theme):
-    plan = layout.plan_deck(course(slide("Many", bullets(*(f"item {i}" for i in range(100))))), theme)
+def test_a_split_slide_needs_no_more_slides_than_the_minimums_and_takes_the_largest_sizes_that_do(theme):
+    many = bullets(*(f"item {i}" for i in range(100)))
+    plan = layout.plan_deck(course(slide("Many", many)), theme)
     sizes = {p.size for s in plan.slides[1:] for f in s.frames if hasattr(f, "paras") for p in f.paras}
-    assert sizes == {theme.spec.deck.min_body_size}
-    assert len(plan.slides) > 3
+    (size,) = sizes
+    ctx, geo = pieces.Context(theme, 0), layout.geometry(theme)
+    _, _, area, _ = layout._areas(ctx, "Many", geo, layout.choose_layout(ctx, geo, "content"), None)
+    steps = layout._size_steps(ctx, tables=False)
+    at_minimum, _ = layout._paginate(ctx, pieces.pieces((many,), ctx), area, steps[-1])
+    assert len(plan.slides) - 1 == len(at_minimum) > 3
+    assert theme.spec.deck.min_body_size <= size < theme.spec.deck.body_size
+    larger = next(s for s in reversed(steps) if s.body > size)
+    assert len(layout._paginate(ctx, pieces.pieces((many,), ctx), area, larger)[0]) > len(at_minimum)
 
 
 def test_unsplittable_content_moves_to_the_next_slide_and_headings_keep_with_next(theme):
@@ -150,3 +158,122 @@ def test_long_code_splits_evenly_without_a_nearly_empty_last_slide(theme):
     rows = [len(f.rows) for s in plan.slides[1:] for f in s.frames if type(f).__name__ == "CodeFrame"]
     assert sum(rows) == 2 * per_slide + 1 and len(rows) == 3
     assert min(rows) >= 0.8 * max(rows)
+
+
+# --- kerning, and what a line holds --------------------------------------------------------------
+
+
+def test_kerning_pairs_come_from_gpos_and_only_ever_widen(theme):
+    inter = measure.metrics(theme.spec.fonts.body.regular)
+    glyph = lambda char: inter.glyphs[ord(char)]  # noqa: E731
+    assert inter.kerning(glyph("T"), glyph("o")) < 0 < inter.kerning(glyph("L"), glyph("A"))
+    advances = lambda text: sum(inter.advances[ord(c)] for c in text)  # noqa: E731
+    assert inter.width("To", 1) == pytest.approx(advances("To"))  # tightened by LibreOffice, not by PowerPoint
+    assert inter.width("LA", 1) == pytest.approx(advances("LA") + inter.kerning(glyph("L"), glyph("A")))
+
+
+def test_a_line_measured_at_97_percent_of_the_width_stays_one_line(faces):
+    text = [measure.Piece("Extractors turn the request into typed arguments; the value becomes the response",
+                          "regular")]
+    width = faces.width(text[0].text, "regular", 20)
+    assert measure.wrap(text, faces, 20, width / 0.97) == 1
+    assert measure.wrap(text, faces, 20, width / 0.995) == 2  # the margin the renderers' rounding needs
+
+
+def test_widths_needed_keep_words_whole_and_lines_unwrapped(faces):
+    text = [measure.Piece("16 connections ", "bold"), measure.Piece("(req/s)", "mono")]
+    unbroken, natural = measure.widths_needed(text, faces, 14)
+    assert unbroken < natural
+    assert measure.wrap(text, faces, 14, natural) == 1 and measure.wrap(text, faces, 14, natural - 2) == 2
+    assert measure.wrap([measure.Piece("connections", "bold")], faces, 14, unbroken) == 1
+    assert measure.wrap(text, faces, 14, unbroken) == 3  # broken between words only
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def _tables(plan) -> list:
+    return [f for s in plan.slides[1:] for f in s.frames if type(f).__name__ == "TableFrame"]
+
+
+def _assert_no_word_broken(ctx, frame):
+    for r, row in enumerate(frame.rows):
+        for cell, width in zip(row, frame.widths):
+            face = lambda run: "mono" if run.mono else "bold" if r == 0 or run.bold else "regular"  # noqa: E731
+            for run in cell.runs:
+                for word in run.text.split():
+                    assert ctx.body.width(word, face(run), frame.size) <= (width - 2 * frame.margin_x) * \
+                        measure.WRAP_SAFETY, (word, frame.size, width)
+
+
+def _cell_lines(ctx, frame, r: int, c: int) -> int:
+    runs = tuple(pieces.Run(x.text, x.bold or r == 0, x.italic, x.mono) for x in frame.rows[r][c].runs)
+    return ctx.lines(runs, frame.size, frame.widths[c] - 2 * frame.margin_x)
+
+
+def test_no_word_is_broken_in_a_metrics_table_and_its_rows_stay_on_one_line(theme):
+    rows = (m.MetricRow("GET /health", 8670, 83300), m.MetricRow("GET /todos/{id}", 8780, 79500),
+            m.MetricRow("POST /todos", 8180, 66300))
+    block = m.Metrics("REST API throughput", "req/s", False, rows, "1 connection", "16 connections",
+                      "Measured on two cores.", loc(7))
+    plan = layout.plan_deck(course(slide("Results: throughput", block)), theme)
+    ctx, (frame,) = pieces.Context(theme, 0), _tables(plan)
+    _assert_no_word_broken(ctx, frame)
+    assert all(_cell_lines(ctx, frame, r, c) == 1 for r in range(1, 4) for c in range(4))
+    assert [r[3].runs[0].text for r in frame.rows[1:]] == ["9.6× better", "9.1× better", "8.1× better"]
+    chart = next(f for f in plan.slides[1].frames if type(f).__name__ == "ChartFrame")
+    assert chart.box.w >= frame.box.w  # the chart keeps the larger share
+
+
+def test_a_short_table_on_an_empty_slide_gets_at_least_the_body_size(theme):
+    plan = layout.plan_deck(course(slide("Crates", table(4, "what the crate is for"))), theme)
+    (frame,) = _tables(plan)
+    assert frame.size >= theme.spec.deck.body_size
+    assert sum(frame.widths) == pytest.approx(frame.box.w) and not plan.diagnostics
+
+
+def test_a_table_grows_only_as_far_as_the_slide_still_holds_it(theme):
+    deck = theme.spec.deck
+    plan = layout.plan_deck(course(slide("Crates", table(13, "a longer description of the crate"))), theme)
+    (frame,) = _tables(plan)
+    assert deck.table_size < frame.size < deck.body_size and len(plan.slides) == 2
+    assert frame.box.bottom <= plan.footer_box.y
+    assert not plan.diagnostics  # growing less is not shrinking
+
+
+def test_a_table_shrinks_before_it_breaks_a_word_and_says_so(theme):
+    words = ("Internationalisation", "Interoperability", "Configurability", "Observability",
+             "Maintainability", "Responsiveness", "Accountability", "Extensibility", "Predictability")
+    header = tuple((m.Text(w),) for w in words)
+    wide = m.Table(header, (tuple((m.Text(w.lower()),) for w in words),), ("",) * len(words), loc(9))
+    plan = layout.plan_deck(course(slide("Qualities", wide)), theme)
+    ctx, (frame,) = pieces.Context(theme, 0), _tables(plan)
+    assert frame.size < theme.spec.deck.table_size
+    _assert_no_word_broken(ctx, frame)
+    assert any("so that no word breaks" in d.message and d.location.line == 9 for d in plan.diagnostics)
+
+
+def test_columns_share_the_width_without_breaking_words():
+    spans = pieces.Spans(unbroken=(60.0, 90.0, 40.0), natural=(80.0, 400.0, 300.0), body=(80.0, 400.0, 300.0))
+    widths = pieces._share(spans, 400)
+    assert sum(widths) == pytest.approx(400)
+    assert widths[0] == pytest.approx(80)  # a narrow column keeps its natural width
+    assert widths[1] == pytest.approx(widths[2]) == pytest.approx(160)  # wide ones share the rest
+    spans = pieces.Spans(unbroken=(60.0, 250.0, 40.0), natural=(80.0, 400.0, 300.0), body=(80.0, 400.0, 300.0))
+    widths = pieces._share(spans, 400)
+    assert widths == pytest.approx([75, 250, 75])  # the long word keeps its width, the others share the rest
+    roomy = pieces._share(spans, 1560)
+    assert roomy == pytest.approx([160, 800, 600])  # room to spare spreads in proportion
+    headed = pieces.Spans(unbroken=(40.0, 40.0, 40.0), natural=(200.0, 200.0, 200.0), body=(150.0, 60.0, 60.0))
+    assert pieces._share(headed, 300) == pytest.approx([150, 75, 75])  # headers wrap before body rows do
+
+
+def test_chart_values_shrink_to_fit_over_their_bars(theme):
+    rows = tuple(m.MetricRow(f"case {i}", 812345 + i, 912345 + i) for i in range(6))
+    crowded = m.Metrics("Throughput", "req/s", False, rows, "before", "after", "", loc(3))
+    roomy = m.Metrics("Throughput", "req/s", False, rows[:2], "before", "after", "", loc(3))
+    charts = [next(f for f in layout.plan_deck(course(slide("Chart", block)), theme).slides[1].frames
+                   if type(f).__name__ == "ChartFrame") for block in (crowded, roomy)]
+    assert pieces.chart_number(crowded, 812345) == "812,345"
+    assert charts[0].label_size < charts[1].label_size == pieces.round_size(0.85 * charts[1].size)
+    assert charts[0].label_size >= theme.spec.deck.min_table_size

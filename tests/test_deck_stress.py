@@ -137,6 +137,7 @@ def test_report_names_every_shrink_split_and_wrap_at_its_line(stress, theme):
         ("01-stress.md", tree, "tree shrunk"),
         ("01-stress.md", checklist, "split"),
         ("01-stress.md", columns, "split"), ("01-stress.md", left, "wrapped"), ("01-stress.md", right, "wrapped"),
+        ("01-stress.md", left, "shrunk"), ("01-stress.md", right, "shrunk"),  # split at 13 pt, shrunk to 10 pt
     }
 
 

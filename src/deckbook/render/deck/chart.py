@@ -11,12 +11,18 @@ from pptx.util import Pt
 
 from ...theme import Theme
 from .frames import ChartFrame
+from .pieces import BAR_GAP
 
 
 def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
     """Add a clustered column chart of `frame.metrics`: one category per row, before and after series."""
     metrics, colors = frame.metrics, theme.spec.colors
-    data = CategoryChartData(number_format="General")
+    values = [v for row in metrics.rows for v in (row.before, row.after)]
+    # Thousands grouped as in the table of numbers, where no decimal would be lost (labels, as
+    # `pieces.chart_number` measures them) or shown (ticks).
+    labels_format = "#,##0" if all(float(v).is_integer() for v in values) else "General"
+    ticks_format = "#,##0" if max(map(abs, values), default=0) >= 1000 else "General"
+    data = CategoryChartData(number_format=labels_format)
     data.categories = [row.name for row in metrics.rows]
     data.add_series(metrics.before_label, [row.before for row in metrics.rows])
     data.add_series(metrics.after_label, [row.after for row in metrics.rows])
@@ -36,18 +42,19 @@ def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(colour)
     plot = chart.plots[0]
-    plot.gap_width = 80
+    plot.gap_width = round(BAR_GAP * 100)
     plot.has_data_labels = True
     labels = plot.data_labels
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    labels.font.size = Pt(frame.size * 0.85)
+    labels.font.size = Pt(frame.label_size)
     axis = chart.value_axis
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = _rgb(colors.code_border)
     axis.format.line.fill.background()
-    if metrics.unit:  # on the tick labels: LibreOffice repeats an axis title under the categories
-        axis.tick_labels.number_format = f'General" {_quote(metrics.unit)}"'
-        axis.tick_labels.number_format_is_linked = False
+    # The unit goes on the tick labels, not in an axis title: LibreOffice repeats a title under the categories.
+    unit = f'" {_quote(metrics.unit)}"' if metrics.unit else ""
+    axis.tick_labels.number_format = ticks_format + unit
+    axis.tick_labels.number_format_is_linked = False
 
 
 def _quote(text: str) -> str:

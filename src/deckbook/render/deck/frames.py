@@ -148,6 +148,8 @@ class ChartFrame:
     box: Box
     metrics: Metrics
     size: float
+    label_size: float
+    """The values over the bars: small enough for the widest to fit its bar."""
 
 
 Frame = Union[TextFrame, CodeFrame, TableFrame, ImageFrame, RectFrame, TreeFrame, ChartFrame]

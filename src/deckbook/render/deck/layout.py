@@ -1,8 +1,9 @@
 """Slide planning: the course walked into slides of positioned frames, shrunk and then split to fit.
 
 Pure (no python-pptx): `plan_deck()` is what both `render()` and the overflow `report()` run. Per slide the
-policy is: the theme's sizes; else shrink body, code and table text together down to the theme minimums;
-else split onto "(cont.)" slides at the minimums. Every shrink, split and wrap is a warning.
+policy is: the theme's sizes (tables larger, up to the body size, where there is room); else shrink body,
+code and table text together down to the theme minimums; else split onto as many "(cont.)" slides as the
+minimums need, at the largest sizes that need no more. Every shrink, split and wrap is a warning.
 
 Where things go depends on the template. The shipped one is a blank canvas: deckbook draws its own look
 (margins from the theme, coloured cover and section slides, an accent rule under titles, its own footer).
@@ -22,8 +23,8 @@ from ...model import Course, plain
 from ...theme import THEME_FILE, Theme
 from . import template
 from .frames import Box, DeckPlan, Para, RectFrame, Run, SlidePlan, TextFrame
-from .pieces import (BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece, improvement, pieces,
-                     place_stack, round_size, stack_height, take, tint)
+from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece, improvement,
+                     pieces, place_stack, round_size, stack_height, take, tint)
 from .template import Layout, Template
 
 SHRINK_STEPS = 12
@@ -352,25 +353,40 @@ def _own_areas(ctx: Context, title: str, geo: Geometry) -> tuple[Box | None, flo
 
 def _fit(ctx: Context, items: list[Piece], title: str, slide: model.Slide, geo: Geometry,
          layout: Layout) -> tuple[list[list[Piece]], Sizes]:
-    """Return the pages of `items` and the sizes they use: shrink until they fit, else split."""
+    """Return the pages of `items` and the sizes they use: grow tables into free room, else shrink until
+    everything fits, else split."""
     _, _, area, _ = _areas(ctx, title, geo, layout, slide.loc)
     ctx.area_height = area.h
-    steps = _size_steps(ctx)
+    steps = _size_steps(ctx, tables=TablePiece in _kinds(items))
+    nominal = _size_steps(ctx, tables=False)[0]
     for sizes in steps:
         if stack_height(ctx, items, area.w, sizes, minimum=True) <= area.h:
-            if sizes != steps[0]:
-                _warn_shrink(ctx, items, area.w, steps[0], sizes, title)
+            if _shrunk(sizes, nominal):
+                _warn_shrink(ctx, items, area.w, nominal, sizes, title)
             return [items], sizes
+    pages, forced = _paginate(ctx, items, area, steps[-1])
     sizes = steps[-1]
-    pages = _paginate(ctx, items, area, sizes)
+    if not forced:  # as few slides as the minimum sizes need, but with the largest text that needs no more
+        for sizes in steps:
+            larger, forced = _paginate(ctx, items, area, sizes)
+            if not forced and len(larger) <= len(pages):
+                pages = larger
+                break
+    for piece in forced:
+        ctx.warn(piece.loc, "block too tall for a slide even at the minimum sizes: its text overflows",
+                 "shorten it")
     for page in pages[1:]:
         ctx.warn(page[0].loc, f"slide '{title or 'untitled'}' does not fit even at the minimum sizes: "
                  f"split onto {len(pages)} slides", "shorten it or split it into several slides")
     return pages, sizes
 
 
-def _size_steps(ctx: Context) -> list[Sizes]:
-    """Return the sizes to try, from the theme's down to its minimums."""
+def _size_steps(ctx: Context, tables: bool) -> list[Sizes]:
+    """Return the sizes to try, largest first: the theme's, then smaller ones down to its minimums.
+
+    With `tables`, tables start larger, at the body size (a short table on an empty slide should not be
+    small print), and come down to the theme's table size before anything else shrinks.
+    """
     d = ctx.deck
     out: list[Sizes] = []
     for i in range(SHRINK_STEPS + 1):
@@ -380,7 +396,14 @@ def _size_steps(ctx: Context) -> list[Sizes]:
                          (d.table_size, d.min_table_size))))
         if not out or sizes != out[-1]:
             out.append(sizes)
-    return out
+    nominal = out[0]
+    grown = [replace(nominal, table=round_size(d.body_size) - i * SIZE_STEP)
+             for i in range(round((round_size(d.body_size) - nominal.table) / SIZE_STEP))]
+    return grown + out if tables else out
+
+
+def _shrunk(sizes: Sizes, nominal: Sizes) -> bool:
+    return sizes.body < nominal.body or sizes.code < nominal.code or sizes.table < nominal.table
 
 
 def _warn_shrink(ctx: Context, items: list[Piece], width: float, base: Sizes, sizes: Sizes, title: str) -> None:
@@ -406,19 +429,19 @@ def _kinds(items) -> set[type]:
     return found
 
 
-def _paginate(ctx: Context, items: list[Piece], area: Box, sizes: Sizes) -> list[list[Piece]]:
-    """Return `items` cut into slides; a piece too tall for an empty slide gets one to itself."""
+def _paginate(ctx: Context, items: list[Piece], area: Box, sizes: Sizes) -> tuple[list[list[Piece]], list[Piece]]:
+    """Return `items` cut into slides, and the pieces too tall for an empty slide (each gets one to itself)."""
     pages: list[list[Piece]] = []
+    forced: list[Piece] = []
     rest = items
     while rest:
         head, tail = take(ctx, rest, area.w, sizes, area.h)
         if not head:
             head, tail = [rest[0]], rest[1:]
-            ctx.warn(rest[0].loc, "block too tall for a slide even at the minimum sizes: its text overflows",
-                     "shorten it")
+            forced.append(rest[0])
         pages.append(head)
         rest = tail
-    return pages
+    return pages, forced
 
 
 def _content(ctx: Context, title: str, page: list[Piece], sizes: Sizes, geo: Geometry, layout: Layout,

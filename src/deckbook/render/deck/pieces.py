@@ -20,12 +20,17 @@ from ...theme import Theme
 from . import diagram
 from .frames import (Box, Cell, ChartFrame, CodeFrame, CodeRun, Frame, ImageFrame, Para, RectFrame, Run,
                      TableFrame, TextFrame, TreeFrame)
-from .measure import WRAP_SAFETY, Faces, FontMetrics, Piece as TextPart, metrics, wrap
+from .measure import WRAP_SAFETY, Faces, FontMetrics, Piece as TextPart, metrics, widths_needed, wrap
 
 SIZE_STEP = 0.5
 MARKERS = ("↪", "↳", "→", "»")  # the first one the mono font has marks a wrapped code line
 PX_PER_INCH = 96.0
 BAR_WIDTH = 5.0  # the coloured bar on the left of a callout or a quotation
+#: The gap between a metrics chart's clusters of bars, as a share of one bar's width.
+BAR_GAP = 0.8
+#: The share of a metrics block's width its table of numbers takes at most, and at most to keep its rows
+#: unwrapped; the chart has the rest.
+METRICS_TABLE_SHARE, METRICS_TABLE_MOST = 0.42, 0.5
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,10 @@ class CodePiece:
         target = next((e for e in ends if used[e] >= share), ends[-1])
         low = max(0.8 * share, total - (slides - 1) * full)  # cut lower and the rest needs another slide
         cut = _best_break(self.block.lines, [e for e in ends if used[e] >= low] or ends[-1:], target)
-        return replace(self, end=cut), replace(self, start=cut)
+        rest = cut
+        while rest < self.end - 1 and not self.block.lines[rest].strip():
+            rest += 1  # a continuation slide does not open with a blank line
+        return replace(self, end=cut), replace(self, start=rest)
 
     def _capacity(self, ctx: Context, size: float, height: float) -> int:
         """Return how many rows of code fit in `height` points, with the title and the padding."""
@@ -463,14 +471,23 @@ class TablePiece:
     end: int
 
     def _margins(self, size: float) -> tuple[float, float]:
-        return 0.5 * size, 0.3 * size
+        return _cell_margins(size)
+
+    def spans(self, ctx: Context, size: float) -> Spans:
+        """Return what each column needs at `size` (every row's, so the parts of a split table agree)."""
+        return _spans(ctx.body, self.cells, size)
+
+    def size(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        """Return the size for the whole table: the slide's table size, smaller if a word would not fit its
+        column (words are never broken while a smaller size can avoid it)."""
+        size = sizes.table
+        while size > ctx.deck.min_table_size and sum(self.spans(ctx, size).unbroken) > width:
+            size -= SIZE_STEP
+        return max(size, ctx.deck.min_table_size)
 
     def _widths(self, ctx: Context, width: float, size: float) -> list[float]:
-        """Return column widths: natural widths, shrunk fairly when they do not fit, spread when they do."""
-        mx, _ = self._margins(size)
-        natural = [max(_one_line_width(ctx, row[c], size, r == 0) + 2 * mx + 1 for r, row in enumerate(self.cells))
-                   for c in range(len(self.cells[0]))]
-        return _share(natural, width)
+        """Return column widths: natural widths, spread when they fit, else shared without breaking words."""
+        return _share(self.spans(ctx, size), width)
 
     def _row_heights(self, ctx: Context, width: float, size: float) -> list[float]:
         mx, my = self._margins(size)
@@ -485,14 +502,14 @@ class TablePiece:
         return [0, *range(self.start + 1, self.end + 1)]
 
     def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
-        heights = self._row_heights(ctx, width, sizes.table)
+        heights = self._row_heights(ctx, width, self.size(ctx, width, sizes))
         return sum(heights[r] for r in self._visible())
 
     def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
         return self.height(ctx, width, sizes)
 
     def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
-        heights = self._row_heights(ctx, width, sizes.table)
+        heights = self._row_heights(ctx, width, self.size(ctx, width, sizes))
         used, cut = heights[0], self.start
         while cut < self.end and used + heights[cut + 1] <= avail:
             used, cut = used + heights[cut + 1], cut + 1
@@ -501,7 +518,7 @@ class TablePiece:
         return replace(self, end=cut), replace(self, start=cut)
 
     def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
-        size = sizes.table
+        size = self.size(ctx, box.w, sizes)
         mx, my = self._margins(size)
         heights = self._row_heights(ctx, box.w, size)
         rows = []
@@ -510,16 +527,55 @@ class TablePiece:
             rows.append(tuple(Cell(runs_, _ALIGN.get(align[c] if c < len(align) else "", "l"))
                               for c, runs_ in enumerate(self.cells[r])))
         visible = tuple(heights[r] for r in self._visible())
+        self._report(ctx, box.w, sizes, size)
         return [TableFrame(Box(box.x, box.y, box.w, sum(visible)), size, ctx.pitch(size), mx, my,
                            tuple(self._widths(ctx, box.w, size)), visible, tuple(rows))]
+
+    def _report(self, ctx: Context, width: float, sizes: Sizes, size: float) -> None:
+        nominal = min(sizes.table, ctx.deck.table_size)  # a table grown past the theme's size was not shrunk
+        if size < nominal:
+            ctx.warn(self.loc, f"table shrunk from {nominal:g} pt to {size:g} pt so that no word breaks "
+                     "across lines", "shorten the longest words or use fewer columns")
+        if sum(self.spans(ctx, size).unbroken) > width + 1e-6:
+            ctx.warn(self.loc, f"table too wide even at {size:g} pt: words break across lines",
+                     "use fewer columns or shorter words")
 
 
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 
 
-def _one_line_width(ctx: Context, cell: tuple[Run, ...], size: float, header: bool) -> float:
-    faces = ctx.body
-    return sum(faces.width(r.text, "bold" if header and not r.mono else _face(r), size) for r in cell)
+def _cell_margins(size: float) -> tuple[float, float]:
+    """Return a table cell's (left and right, top and bottom) margins at `size`."""
+    return 0.5 * size, 0.3 * size
+
+
+@dataclass(frozen=True)
+class Spans:
+    """The widths (points, cell margins included) each column of a table needs at one size."""
+
+    unbroken: tuple[float, ...]
+    """No word of the column breaks across lines."""
+    natural: tuple[float, ...]
+    """No cell of the column wraps."""
+    body: tuple[float, ...]
+    """No body cell wraps; the header cell may, at word boundaries."""
+
+
+@lru_cache(maxsize=4096)  # the layout asks at every size it tries, for every width
+def _spans(faces: Faces, cells: tuple[tuple[tuple[Run, ...], ...], ...], size: float) -> Spans:
+    pad = 2 * _cell_margins(size)[0] + 1  # the cell margins, and a point for the renderers' cell borders
+    unbroken, natural, body = [], [], []
+    for c in range(len(cells[0])):
+        needs = [widths_needed([TextPart(r.text, _cell_face(r, row == 0)) for r in cells[row][c]], faces, size)
+                 for row in range(len(cells))]
+        unbroken.append(max(word for word, _ in needs) + pad)
+        natural.append(max(line for _, line in needs) + pad)
+        body.append(max([needs[0][0], *(line for _, line in needs[1:])]) + pad)
+    return Spans(tuple(unbroken), tuple(natural), tuple(body))
+
+
+def _cell_face(run: Run, header: bool) -> str:
+    return "bold" if header and not run.mono else _face(run)
 
 
 def _cell_lines(ctx: Context, cell: tuple[Run, ...], size: float, width: float, header: bool) -> int:
@@ -528,20 +584,34 @@ def _cell_lines(ctx: Context, cell: tuple[Run, ...], size: float, width: float, 
     return ctx.lines(cell, size, width) if cell else 1
 
 
-def _share(natural: list[float], width: float) -> list[float]:
-    """Return column widths summing to `width`: narrow columns keep their natural width, wide ones share."""
+def _share(spans: Spans, width: float) -> list[float]:
+    """Return column widths summing to `width`.
+
+    When the natural widths fit, the room left is spread in proportion to them. Else every column gets
+    the same width, but a narrow column no more than its natural width and none less than its floor: the
+    width that keeps its body rows unwrapped where all of those fit, else the width of its longest word,
+    so words break only when nothing else can fit.
+    """
+    natural = spans.natural
     total = sum(natural)
     if total <= width:
         return [n + (width - total) * n / total for n in natural]
-    widths = list(natural)
-    fixed: set[int] = set()
-    while True:
-        free = [i for i in range(len(widths)) if i not in fixed]
-        fair = (width - sum(widths[i] for i in fixed)) / len(free)
-        narrow = [i for i in free if natural[i] <= fair]
-        if not narrow:
-            return [widths[i] if i in fixed else fair for i in range(len(widths))]
-        fixed.update(narrow)
+    floor = [min(b, n) for b, n in zip(spans.body, natural)]
+    if sum(floor) > width:
+        floor = [min(u, n) for u, n in zip(spans.unbroken, natural)]
+    if sum(floor) >= width:  # words must break: share in proportion to the longest ones
+        return [f * width / sum(floor) for f in floor]
+    low, high = 0.0, max(natural)  # the common width: columns between their floor and natural width
+    for _ in range(50):
+        level = (low + high) / 2
+        if sum(min(max(level, f), n) for f, n in zip(floor, natural)) > width:
+            high = level
+        else:
+            low = level
+    widths = [min(max(low, f), n) for f, n in zip(floor, natural)]
+    flexible = [i for i, (w, f) in enumerate(zip(widths, floor)) if w > f] or list(range(len(widths)))
+    extra = (width - sum(widths)) / len(flexible)  # what the search left over, a fraction of a point
+    return [w + extra * (i in flexible) for i, w in enumerate(widths)]
 
 
 # --- images --------------------------------------------------------------------------------------
@@ -700,16 +770,54 @@ class MetricsPiece:
             caption_h = ctx.lines(para.runs, size, box.w) * para.pitch
             frames.append(TextFrame(Box(box.x, box.bottom - caption_h, box.w, caption_h), (para,)))
         table = self._table(ctx)
-        table_w = box.w * 0.42
         body_h = box.bottom - caption_h - top - (0.3 * sizes.body if caption_h else 0)
-        tsizes = sizes
-        while tsizes.table > ctx.deck.min_table_size and table.height(ctx, table_w, tsizes) > body_h:
-            tsizes = replace(tsizes, table=tsizes.table - SIZE_STEP)
+        # Like any table, the numbers may grow up to the body size when the slide was not shrunk.
+        start = max(sizes.table, round_size(sizes.body)) if sizes.table >= ctx.deck.table_size else sizes.table
+        size, table_w = self._table_fit(ctx, table, box.w, body_h, start)
+        tsizes = replace(sizes, table=size)
         table_h = min(table.height(ctx, table_w, tsizes), body_h)
         frames += table.place(ctx, Box(box.right - table_w, top, table_w, table_h), tsizes)
         gap = 0.04 * box.w
-        frames.insert(0, ChartFrame(Box(box.x, top, box.w - table_w - gap, body_h), block, sizes.table))
+        chart = Box(box.x, top, box.w - table_w - gap, body_h)
+        chart_size = min(size, sizes.table)
+        frames.insert(0, ChartFrame(chart, block, chart_size, self._label_size(ctx, chart.w, chart_size)))
         return frames
+
+    def _label_size(self, ctx: Context, width: float, size: float) -> float:
+        """Return the size of the values over the bars: a little smaller than the chart's text, and smaller
+        still (down to the minimum table size) until the widest fits over its bar, since the renderers let
+        neighbouring labels overlap."""
+        block = self.block
+        values = [v for row in block.rows for v in (row.before, row.after)]
+        unit = f" {block.unit}" if block.unit else ""
+        axis = ctx.body.width(f"{max(values):,.0f}{unit}", "regular", size) + size  # the value axis's labels
+        bar = (width - axis) / len(block.rows) / (2 + BAR_GAP)
+        widest = max(ctx.body.width(chart_number(block, v), "regular", 1.0) for v in values)
+        preferred = round_size(0.85 * size)
+        return max(min(preferred, round_size(bar / widest)), min(preferred, ctx.deck.min_table_size))
+
+    def _table_fit(self, ctx: Context, table: TablePiece, box_w: float, height: float,
+                   size: float) -> tuple[float, float]:
+        """Return (size, width) for the table of numbers; the chart gets the rest of `box_w`.
+
+        The table is as wide as its natural width up to `METRICS_TABLE_SHARE` of the box. It takes the
+        largest size at which no row name or number wraps (headers may, between words): above the theme's
+        table size within that share, at or below it up to `METRICS_TABLE_MOST` of the box; else the
+        largest size down to the minimum at which no word breaks.
+        """
+        share, most = box_w * METRICS_TABLE_SHARE, box_w * METRICS_TABLE_MOST
+        low, nominal = ctx.deck.min_table_size, min(size, ctx.deck.table_size)
+        steps = [size - i * SIZE_STEP for i in range(int((size - low) / SIZE_STEP + 1e-9) + 1)]
+        for whole in (True, False):
+            for s in steps:
+                if whole and s < nominal:
+                    break
+                spans = table.spans(ctx, s)
+                width = max(sum(spans.body if whole else spans.unbroken), min(sum(spans.natural), share))
+                fits = table.height(ctx, width, Sizes(s, s, s)) <= height  # only its table size matters
+                if fits and width <= (share if s > nominal else most):
+                    return s, width
+        return low, most
 
     def _table(self, ctx: Context) -> TablePiece:
         block = self.block
@@ -728,14 +836,35 @@ _TIME_UNITS = {"ns", "µs", "us", "ms", "s", "sec", "seconds", "min", "h"}
 
 
 def improvement(block: model.Metrics, row: model.MetricRow) -> str:
-    """Return the change of `row` for people: "−42 %", or "3.1× faster" when the factor is 2 or more."""
+    """Return the change of `row` for people: "−42 %", or "3.2× faster" when the factor is 2 or more.
+
+    A value that should fall but grew twofold or more reads "2.5× slower" (or "worse"), not "+150 %".
+    Both are rounded to what a measurement can claim: a factor to three significant digits but at most
+    one decimal ("3.2×", "13.5×", "1,060×"), a percentage to a whole number (one decimal below 1 %).
+    """
     factor = block.factor(row)
+    timed = block.lower_is_better and block.unit.strip() in _TIME_UNITS
     if factor is not None and factor >= 2:
-        word = "faster" if block.lower_is_better and block.unit.strip() in _TIME_UNITS else "better"
-        return f"{factor:.1f}× {word}"
+        return f"{_significant(factor)}× {'faster' if timed else 'better'}"
+    if block.lower_is_better and factor is not None and 0 < factor <= 0.5:
+        return f"{_significant(1 / factor)}× {'slower' if timed else 'worse'}"
     change = (row.after - row.before) / abs(row.before) * 100 if row.before else 0.0
-    sign = "−" if change < 0 else "+" if change > 0 else "±"
-    return f"{sign}{abs(change):.0f}\u00a0%"
+    shown = f"{abs(change):.1f}" if abs(change) < 0.95 else f"{abs(change):,.0f}"
+    sign = "±" if float(shown.replace(",", "")) == 0 else "−" if change < 0 else "+"
+    return f"{sign}{shown.removesuffix('.0')}\u00a0%"
+
+
+def _significant(value: float) -> str:
+    """Return a factor of 2 or more to three significant digits but at most one decimal, thousands grouped."""
+    if round(value, 1) < 100:
+        return f"{value:.1f}"
+    return f"{round(value, 2 - math.floor(math.log10(value))):,.0f}"
+
+
+def chart_number(block: model.Metrics, value: float) -> str:
+    """Return `value` as the chart shows it: thousands grouped when every value is whole, else as it is."""
+    whole = all(float(v).is_integer() for row in block.rows for v in (row.before, row.after))
+    return f"{value:,.0f}" if whole else f"{value:g}"
 
 
 def _number(value: float) -> str:
