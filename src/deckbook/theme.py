@@ -104,6 +104,7 @@ class Deck(_Strict):
     code_size: float = Field(16, gt=0)
     min_code_size: float = Field(10, gt=0)
     table_size: float = Field(14, gt=0)
+    """Tables start at the body size and come down to this before any other text shrinks."""
     min_table_size: float = Field(10, gt=0)
     footer_size: float = Field(10, gt=0)
     notes_size: float = Field(12, gt=0)
