@@ -3,40 +3,57 @@
 The one module that imports WeasyPrint. `html()` is pure (golden tests read it); `render()` adds the
 theme's stylesheets, fetches files through a sandbox that serves only the course and theme folders, and
 writes the PDF with the metadata, the PDF variant and dates taken from the course, not the clock.
+
+The book is laid out in parts, in worker processes, and stitched (see `render.book`): the cover and
+contents, then each chapter, each its own document, cached, so a rebuild lays out only what changed.
+Tagged PDF (the PDF/UA variants) is laid out as one document: its structure tree does not survive the
+stitch.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
 import mimetypes
 import os
+import time
 import warnings
-from functools import lru_cache
+from collections import OrderedDict
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Iterator, Mapping, NoReturn
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import jinja2
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .. import __version__, highlight
+from .. import __version__, cache, highlight
 from ..errors import Diagnostic, Location, RenderError
 from ..model import Course
 from ..options import Options
 from ..theme import SHIPPED_THEMES, Colours, Theme
-from . import fontmetrics, svg
+from . import book, fontmetrics, stitch, svg
 from . import html as writer
+from . import pool as pools
 
 TEMPLATE = "handbook.html.j2"
 STYLESHEET = "handbook.css"
 PRINT_STYLESHEET = "handbook-print.css"  # bleed, crop marks, duplex margins, chapters on right pages
+PART_STYLESHEET = "handbook-part.css"  # a part of a stitched book draws no folios...
+FOLIO_STYLESHEET = "handbook-folio.css"  # ...a folio document draws only them
+MEASURE_STYLESHEET = "handbook-measure.css"  # a quick layout of the contents, to count its pages
+WHOLE_VARIANTS = ("pdf/ua-1", "pdf/ua-2")  # tagged: laid out as one document (see the module docstring)
 DEFAULT_TEMPLATES = SHIPPED_THEMES / "default" / "templates"
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 CODE_LINE_HEIGHT = 1.4  # code rows, as a multiple of the code size
@@ -52,10 +69,12 @@ _FACES = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "
 
 def html(course: Course, theme: Theme, options: Options) -> str:
     """Return the handbook of `course` as one HTML document (no styles: those come with `render`)."""
-    return _document(course, theme, options)[0]
+    body, page = _document(course, theme, options)
+    return page(front=True, toc=body.toc, chapters=body.chapters)
 
 
-def _document(course: Course, theme: Theme, options: Options) -> tuple[str, writer.Body]:
+def _document(course: Course, theme: Theme, options: Options):
+    """Return the body of the handbook and a function rendering the template with some of it."""
     meta = course.meta
     words = writer.labels(meta.language)
     trainer = options.edition == "trainer"
@@ -63,7 +82,9 @@ def _document(course: Course, theme: Theme, options: Options) -> tuple[str, writ
     edition = "trainer" if trainer else "student"
     subject = " \u2014 ".join(p for p in (meta.subtitle, f"{words.version} {meta.version}") if p)
     logo = theme.spec.logo
-    markup = _environment(tuple(_template_dirs(theme))).get_template(TEMPLATE).render(
+    template = _environment(tuple(_template_dirs(theme))).get_template(TEMPLATE)
+    page = partial(
+        template.render,
         meta=meta,
         words=words,
         date=meta.date.isoformat(),
@@ -73,10 +94,9 @@ def _document(course: Course, theme: Theme, options: Options) -> tuple[str, writ
         generator=f"deckbook {__version__}",
         trainer=trainer,
         logo=logo.as_uri() if logo else "",
-        toc=body.toc,
-        chapters=body.chapters,
+        page_start=None,
     )
-    return markup, body
+    return body, page
 
 
 def layout(theme: Theme, options: Options) -> writer.Layout:
@@ -158,7 +178,7 @@ def tokens_css(theme: Theme, options: Options) -> str:
         **{f"--{name.replace('_', '-')}": f"{getattr(ins, name)}pt" for name in ins.__dataclass_fields__},
     })
     rules.append(":root{" + ";".join(f"{k}:{v}" for k, v in props.items()) + "}")
-    rules.append(highlight.css(spec.pygments_style, ".code"))
+    rules.append(writer.code_css(spec.pygments_style, ".code"))
     return "\n".join(rules) + "\n"
 
 
@@ -175,49 +195,212 @@ def _tints(colors: Colours) -> dict[str, str]:
     }
 
 
-def _stylesheets(theme: Theme, options: Options, fetcher: URLFetcher, fonts: FontConfiguration) -> list[CSS]:
-    sheets = [CSS(string=tokens_css(theme, options), url_fetcher=fetcher, font_config=fonts)]
-    names = [STYLESHEET] + ([PRINT_STYLESHEET] if options.print_mode else [])
-    for name in names:
+def _stylesheet_paths(theme: Theme, options: Options, *extra: str) -> tuple[Path, ...]:
+    """Return the theme's stylesheets for `options`, then `extra` ones, as found on the template path."""
+    paths = []
+    for name in [STYLESHEET] + ([PRINT_STYLESHEET] if options.print_mode else []) + list(extra):
         path = next((d / name for d in _template_dirs(theme) if (d / name).is_file()), None)
         if path is None:
             raise RenderError([Diagnostic(Location(theme.root / "theme.yaml"), f"stylesheet '{name}' not found",
                                           f"looked in {', '.join(str(d) for d in _template_dirs(theme))}")])
-        sheets.append(CSS(filename=path, url_fetcher=fetcher, font_config=fonts))
-    return sheets
+        paths.append(path)
+    return tuple(paths)
 
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
 
-def render(course: Course, theme: Theme, out: Path, options: Options) -> Path:
-    """Write the handbook of `course` as a PDF to `out` and return `out`."""
+def render(course: Course, theme: Theme, out: Path, options: Options, pool: Executor | None = None) -> Path:
+    """Write the handbook of `course` as a PDF to `out` and return `out`.
+
+    The work goes to `pool` (a build shares its pool between all outputs), else to worker processes
+    of its own. Laid-out parts are cached in `.cache/handbook/` beside `out`.
+    """
     if options.pdf_variant is not None and options.pdf_variant not in VARIANTS:
         raise RenderError(f"unknown PDF variant '{options.pdf_variant}' (one of: {', '.join(sorted(VARIANTS))})")
-    markup, body = _document(course, theme, options)
-    fetcher = SandboxFetcher((course.root, *theme.folders))
-    fonts = FontConfiguration()
-    with _source_date(course.meta.date), _collect_log() as records:
+    started = time.time()
+    body, page = _document(course, theme, options)
+    with _source_date(course.meta.date), _pool(pool) as workers:
+        styles = _styles(course, theme, options)
+        worker = partial(_lay_out, styles=styles, epoch=os.environ["SOURCE_DATE_EPOCH"])
         try:
-            document = HTML(string=markup, base_url=course.root.resolve().as_uri() + "/",
-                            url_fetcher=fetcher).render(
-                stylesheets=_stylesheets(theme, options, fetcher, fonts), font_config=fonts)
-            if 'class="cont"' in markup:
-                _drop_first_cont(document)
-            with warnings.catch_warnings():
-                # WeasyPrint 70 opens its sRGB profile for PDF/A output intents and never closes it
-                # (weasyprint/pdf/__init__.py, generate_pdf): that one ResourceWarning is not ours.
-                warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-                document.write_pdf(out, pdf_variant=options.pdf_variant)
-        except FatalURLFetchingError:
-            raise RenderError([Diagnostic(body.files.get(path, Location(course.root)), message, hint)
-                               for path, message, hint in fetcher.refused]) from None
-    problems = [r for r in records if r.levelno >= logging.ERROR or options.strict]
+            if options.pdf_variant in WHOLE_VARIANTS:
+                whole = page(front=True, toc=body.toc, chapters=body.chapters)
+                layouts = [workers.submit(worker, book.Task("whole", whole, out, None)).result()]
+            else:
+                parts = _book(course, theme, options, body, page, styles, out)
+                plan, layouts = parts.lay_out(workers, pools.size(workers), worker)
+                plan = replace(plan, object_streams=not (options.pdf_variant or "").startswith("pdf/a-1"))
+                workers.submit(stitch.stitch, plan, out).result()
+                parts.collect_garbage(started)
+        except _Refused as refused:
+            raise RenderError([Diagnostic(body.files.get(path, Location(course.root)) if path else Location(course.root),
+                                          message, hint) for path, message, hint in refused.args[0]]) from None
+    problems = [(level, message) for layout in layouts for level, message in layout.log
+                if level >= logging.ERROR or options.strict]
     if problems:
-        raise RenderError([Diagnostic(Location(course.root), f"WeasyPrint: {r.getMessage()}",
-                                      severity="error" if r.levelno >= logging.ERROR else "warning")
-                           for r in problems])
+        raise RenderError([Diagnostic(Location(course.root), f"WeasyPrint: {message}",
+                                      severity="error" if level >= logging.ERROR else "warning")
+                           for level, message in dict.fromkeys(problems)])
     return out
+
+
+@contextlib.contextmanager
+def _pool(given: Executor | None) -> Iterator[Executor]:
+    if given is not None:
+        yield given
+    else:
+        with pools.workers() as own:
+            yield own
+
+
+def _book(course: Course, theme: Theme, options: Options, body: writer.Body, page, styles: dict[str, _Style],
+          out: Path) -> book.Book:
+    """Return the handbook as parts: the front matter (cover and contents), then one per chapter."""
+    def part(index: int, start: int | None, pages: Mapping[str, int]) -> str:
+        if index == book.FRONT:
+            toc = [replace(e, href=stitch.MARK + e.anchor, page=str(pages[e.anchor])) if e.anchor in pages else e
+                   for e in body.toc]
+            return page(front=True, toc=toc, chapters=())
+        chapter = writer.resolve_xrefs(body.chapters[index - 1], pages, stitch.MARK)
+        return page(front=False, toc=(), chapters=(Markup(chapter),), page_start=start)
+
+    lang = course.meta.language
+    head = f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+
+    def folios(first: int, count: int) -> str:
+        return (head + f"<style>@page :first {{ counter-reset: page {first} }}</style>\n</head>\n<body>\n"
+                + '<div style="break-before: page"></div>\n' * count + "</body>\n</html>\n")
+
+    digest = hashlib.sha256(json.dumps({kind: style.digest for kind, style in styles.items()},
+                                       sort_keys=True).encode()).hexdigest()
+    return book.Book(body.facts, frozenset(e.anchor for e in body.toc), part, folios,
+                     head + "</head>\n<body></body>\n</html>\n", digest,
+                     out.parent / ".cache" / "handbook", options.edition, options.print_mode, _files_digest)
+
+
+def _files_digest(files: frozenset[Path]) -> str:
+    return hashlib.sha256("".join(f"{p}\0{cache.file_digest(p)}\0" for p in sorted(files)).encode()).hexdigest()
+
+
+# --- the workers -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Style:
+    """Everything but the HTML that shapes a document: a worker loads its fonts and stylesheets once."""
+
+    tokens: str  # the theme as CSS (tokens_css), headed by a digest of its font files
+    sheets: tuple[Path, ...]
+    roots: tuple[Path, ...]  # what the fetcher serves
+    base_url: str
+    variant: str | None
+
+    @property
+    def digest(self) -> str:
+        payload = {"tokens": self.tokens, "sheets": [cache.file_digest(p) for p in self.sheets],
+                   "roots": [str(r) for r in self.roots], "base_url": self.base_url, "variant": self.variant,
+                   "libraries": cache.library_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _styles(course: Course, theme: Theme, options: Options) -> dict[str, _Style]:
+    """Return the style of each kind of document: the whole book, a part of it, a folio document."""
+    tokens = tokens_css(theme, options)
+    roots = (course.root, *theme.folders)
+    base_url = course.root.resolve().as_uri() + "/"
+    # Font files shape every page but are named in `tokens` by path only: their digests go in too.
+    fonts = "/*" + _files_digest(frozenset(theme.files)) + "*/\n"
+
+    def style(*extra: str) -> _Style:
+        return _Style(fonts + tokens, _stylesheet_paths(theme, options, *extra), roots, base_url, options.pdf_variant)
+
+    return {"whole": style(), "part": style(PART_STYLESHEET), "folio": style(FOLIO_STYLESHEET),
+            "measure": style(PART_STYLESHEET, MEASURE_STYLESHEET)}
+
+
+class _Refused(Exception):
+    """Files the sandbox refused while a worker laid a document out: (path, message, hint) each."""
+
+
+# Per style: fonts, stylesheets, fetcher, and what loading the stylesheets logged.
+_LOADED: OrderedDict[_Style, _Loaded] = OrderedDict()
+_LOADED_MAX = 8  # a build uses four styles; a long-lived process (watch, tests) sees more courses
+
+
+def _loaded(style: _Style) -> _Loaded:
+    """Return the fonts, stylesheets, fetcher and stylesheet warnings of `style`, made once per process.
+
+    Loading the theme's fonts and parsing its stylesheets costs more than laying out a short chapter;
+    a part's bytes do not depend on what the process laid out before (the tests check).
+    """
+    if style in _LOADED:
+        _LOADED.move_to_end(style)
+    else:
+        fetcher = SandboxFetcher(style.roots)
+        fonts = FontConfiguration()
+        with _collect_log() as records:
+            try:  # a stylesheet's @import is fetched now
+                sheets = [CSS(string=style.tokens, url_fetcher=fetcher, font_config=fonts)]
+                sheets += [CSS(filename=path, url_fetcher=fetcher, font_config=fonts) for path in style.sheets]
+            except FatalURLFetchingError:
+                raise _Refused(tuple(fetcher.refused)) from None
+        _LOADED[style] = fonts, sheets, fetcher, tuple((r.levelno, r.getMessage()) for r in records)
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return _LOADED[style]
+
+
+def _lay_out(task: book.Task, styles: dict[str, _Style], epoch: str) -> book.Layout:
+    """Lay out one document in a worker: write its PDF (and, when cached, its layout) and return the layout."""
+    style = styles[task.kind]
+    with _epoch(epoch):
+        fonts, sheets, fetcher, sheet_log = _loaded(style)
+        fetcher.refused.clear()
+        with _collect_log() as records:
+            try:
+                document = HTML(string=task.html, base_url=style.base_url, url_fetcher=fetcher).render(
+                    stylesheets=sheets, font_config=fonts)
+            except FatalURLFetchingError:
+                raise _Refused(tuple(fetcher.refused)) from None
+            if 'class="cont"' in task.html:
+                _drop_first_cont(document)
+            tmp = task.pdf.with_name(f".{task.pdf.name}.{os.getpid()}.tmp")
+            try:
+                with warnings.catch_warnings():
+                    # WeasyPrint 70 opens its sRGB profile for PDF/A output intents and never closes it
+                    # (weasyprint/pdf/__init__.py, generate_pdf): that one ResourceWarning is not ours.
+                    warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+                    document.write_pdf(tmp, pdf_variant=style.variant)
+                os.replace(tmp, task.pdf)
+            finally:
+                tmp.unlink(missing_ok=True)
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)  # the first of two equal ids wins, as WeasyPrint's links do
+    types = [page._page_box.page_type for page in document.pages]  # WeasyPrint's box tree (pinned to v70)
+    layout = book.Layout(len(document.pages), anchors, tuple(not t.blank and not t.name for t in types),
+                         sheet_log + tuple((r.levelno, r.getMessage()) for r in records))
+    if task.meta is not None:
+        tmp = task.meta.with_name(f".{task.meta.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(layout.dump(), sort_keys=True), encoding="utf-8")
+        os.replace(tmp, task.meta)
+    return layout
+
+
+@contextlib.contextmanager
+def _epoch(value: str) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH (fontTools stamps it into font subsets) while a worker lays out."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 class SandboxFetcher(URLFetcher):
@@ -252,6 +435,9 @@ class SandboxFetcher(URLFetcher):
     def _refuse(self, path: Path | None, message: str, hint: str) -> NoReturn:
         self.refused.append((path, message, hint))
         raise RenderError(message)
+
+
+_Loaded = tuple[FontConfiguration, list[CSS], SandboxFetcher, tuple[tuple[int, str], ...]]
 
 
 def _drop_first_cont(document) -> None:

@@ -9,11 +9,14 @@ only; `handbook.css` in the theme says what they look like.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 from urllib.parse import quote
+
+from html import unescape
 
 from markupsafe import Markup, escape
 
@@ -150,6 +153,17 @@ class TocEntry:
     number: str
     title: Markup
     depth: int
+    href: str = ""  # where the line links to: "#anchor" in one document, else see `resolve_xrefs`
+    page: str = ""  # the page number as text, when known before layout ("": the CSS counts it)
+
+
+@dataclass(frozen=True)
+class ChapterFacts:
+    """What one chapter's HTML defines and needs: for laying chapters out as documents of their own."""
+
+    ids: frozenset[str]  # the anchors (element ids) it holds
+    refs: frozenset[str]  # the anchors its cross-references point at
+    files: frozenset[Path]  # the course files it shows (images)
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,7 @@ class Body:
     toc: tuple[TocEntry, ...]
     chapters: tuple[Markup, ...]
     files: dict[Path, Location] = field(default_factory=dict)  # every file the HTML refers to
+    facts: tuple[ChapterFacts, ...] = ()  # one per chapter
 
 
 def handbook_slides(course: Course) -> list[Slide]:
@@ -266,7 +281,17 @@ class _Writer:
         self.trainer = trainer
         self.diags = diags
         self.files: dict[Path, Location] = {}
+        # What the chapter being written defines and needs (see `facts`).
+        self.ids: set[str] = set()
+        self.refs: set[str] = set()
+        self.used: set[Path] = set()
         self.loc = Location(course.root)
+
+    def facts(self) -> ChapterFacts:
+        """Return what was written since the last call (one chapter's anchors, references, files), and reset."""
+        facts = ChapterFacts(frozenset(self.ids), frozenset(self.refs), frozenset(self.used))
+        self.ids, self.refs, self.used = set(), set(), set()
+        return facts
 
     # -- structure --
 
@@ -277,6 +302,7 @@ class _Writer:
             assert target is not None
             parts.append(self.heading(target, slide.title))
         elif slide.anchor:
+            self.ids.add(slide.anchor)
             parts.append(f'<div class="anchor" id="{escape(slide.anchor)}"></div>')
         parts.append(self.blocks(slide.blocks, _Env(structural=True)))
         if self.trainer and slide.notes:
@@ -290,6 +316,8 @@ class _Writer:
         number = f'<span class="num">{target.number}</span> ' if target.number else ""
         cls = "" if target.number else ' class="un"'
         anchor = f' id="{escape(target.anchor)}"' if target.anchor else ""
+        if target.anchor:
+            self.ids.add(target.anchor)
         return f"<{tag}{anchor}{cls}>{number}{self.inlines(title, links=False)}</{tag}>"
 
     def blocks(self, blocks, env: _Env) -> str:
@@ -326,6 +354,7 @@ class _Writer:
                 return inner
             words = self.words
             see = f"{words.see} {target.number}, {words.page}" if target.number else f"{words.see} {words.page}"
+            self.refs.add(target.anchor)
             return f'<a class="xref" href="#{escape(target.anchor)}" data-see="{escape(see)}">{inner}</a>'
         href = escape(node.target)
         shown = node.target.removeprefix("mailto:")
@@ -339,6 +368,7 @@ class _Writer:
     def url(self, path: Path) -> str:
         """Return the URL of a course file, relative to the course (the base URL of the document)."""
         self.files[path.resolve()] = self.loc
+        self.used.add(path.resolve())
         try:
             return quote(path.resolve().relative_to(self.root.resolve()).as_posix())
         except ValueError:
@@ -415,13 +445,17 @@ def _code(w: _Writer, block: CodeBlock, env: _Env) -> str:
     in a one-cell table whose header (the title) WeasyPrint repeats on every page; the header carries
     "(cont.)", which is dropped from the first page after layout (see `handbook._drop_first_cont`).
     """
-    layout = w.layout
-    styled = _styled_classes(layout.pygments_style)
+    return _code_markup(block, w.layout, env.inset, w.words)
+
+
+@lru_cache(maxsize=8192)  # the two editions show the same code: highlighted and wrapped once
+def _code_markup(block: CodeBlock, layout: Layout, inset: float, words: Labels) -> str:
+    styled = code_classes(layout.pygments_style)
     lines = highlight.tokenize(block.code, block.language)
     numbered = block.linenums is not None
     first = block.linenums if block.linenums is not None else 1
     digits = len(str(first + len(lines) - 1)) if numbered else 0
-    width = layout.code_columns(env.inset) - (digits + 1 if numbered else 0)
+    width = layout.code_columns(inset) - (digits + 1 if numbered else 0)
     rows = []
     for i, spans in enumerate(lines, start=1):
         for j, row in enumerate(_wrap_code(spans, width, styled)):
@@ -431,29 +465,57 @@ def _code(w: _Writer, block: CodeBlock, env: _Env) -> str:
             rows.append(f'<span class="hl">{row}</span>' if i in block.hl_lines else row)
     pre = "<pre>" + "\n".join(rows) + "</pre>"
     if len(rows) > layout.keep_lines:
-        title = block.title or block.language or w.words.code
+        title = block.title or block.language or words.code
         return (f'<table class="code long"><thead><tr><th><span class="t">{escape(title)}</span>'
-                f'<span class="cont"> {escape(w.words.cont)}</span></th></tr></thead>'
+                f'<span class="cont"> {escape(words.cont)}</span></th></tr></thead>'
                 f"<tbody><tr><td>{pre}</td></tr></tbody></table>")
     title = f'<p class="ct">{escape(block.title)}</p>' if block.title else ""
     return f'<div class="code keep">{title}{pre}</div>'
 
 
 @lru_cache(maxsize=None)
-def _styled_classes(style: str) -> frozenset[str]:
-    """Return the token classes that style `style` gives a look (the others need no <span>)."""
-    return frozenset(cls for cls, ts in highlight.palette(style).classes.items()
-                     if cls and (ts.color or ts.bold or ts.italic))
+def code_classes(style: str) -> dict[str, str]:
+    """Return, for each token class style `style` gives a look, the class that carries that look.
+
+    Classes that look alike share one class (in 'friendly', `kd` and `kn` look like `k`), so neighbouring
+    tokens of one look become one <span>; classes with no look are absent: their text needs no span.
+    Both the HTML writer and the stylesheet (`code_css`) use this map, so every emitted class is styled.
+    """
+    palette = highlight.palette(style)
+    looks: dict[tuple, str] = {}
+    out: dict[str, str] = {}
+    # The most general class names a look: the shortest (Pygments' `s` before `na`), then the first in
+    # Pygments' order, which lists a type before its subtypes (`nf` before `fm`).
+    order = {cls: i for i, cls in enumerate(palette.classes)}
+    for cls, ts in sorted(palette.classes.items(), key=lambda item: (len(item[0]), order[item[0]])):
+        if cls and (ts.color or ts.bold or ts.italic):
+            out[cls] = looks.setdefault((ts.color, ts.bold, ts.italic), cls)
+    return out
 
 
-def _wrap_code(spans: list[highlight.Span], width: int, styled: frozenset[str] | None = None) -> list[str]:
+def code_css(style: str, scope: str = ".code") -> str:
+    """Return the CSS of the classes `code_classes` emits (one rule per look)."""
+    palette = highlight.palette(style)
+    rules = []
+    for cls in sorted(set(code_classes(style).values())):
+        ts = palette.classes[cls]
+        decl = [f"color:{ts.color}"] if ts.color else []
+        decl += ["font-weight:bold"] if ts.bold else []
+        decl += ["font-style:italic"] if ts.italic else []
+        rules.append(f"{scope} .{cls}{{{';'.join(decl)}}}")
+    return "\n".join(rules) + "\n"
+
+
+def _wrap_code(spans: list[highlight.Span], width: int, styled: dict[str, str] | None = None) -> list[str]:
     """Return one source line as the HTML of its rows, none wider than `width` monospace columns.
 
-    Spans of classes outside `styled`, and spaces (colour does not show on them), become plain text:
-    fewer boxes for WeasyPrint to lay out.
+    Fewer boxes are faster for WeasyPrint to lay out and draw, so: tokens of classes `styled` maps to
+    one look share one class, tokens of classes it lacks are plain text, and spaces (nothing of a colour
+    or weight shows on them) join the run before them (or, leading a row, the run after them).
     """
-    chars = [(ch, "" if ch == " " or (styled is not None and span.cls not in styled) else span.cls)
+    chars = [(ch, span.cls if styled is None else styled.get(span.cls, ""))
              for span in spans for ch in span.text.replace("\t", "    ")]
+    _absorb_spaces(chars)
     widths = [char_columns(ch) for ch, _ in chars]
     if sum(widths) <= width:
         return [_spans_html(chars)]
@@ -488,6 +550,16 @@ def _break_at(chars: list[tuple[str, str]], start: int, end: int) -> int:
             if good(k):
                 return k
     return max(end, start + 1)
+
+
+def _absorb_spaces(chars: list[tuple[str, str]]) -> None:
+    """Give each space the class of the character before it (leading spaces: the one after them)."""
+    cls = next((c for ch, c in chars if ch != " "), "")
+    for i, (ch, c) in enumerate(chars):
+        if ch == " ":
+            chars[i] = (ch, cls)
+        else:
+            cls = c
 
 
 def _spans_html(chars: list[tuple[str, str]]) -> str:
@@ -622,14 +694,38 @@ def body(course: Course, layout: Layout, words: Labels, trainer: bool) -> Body:
     outline.scan(slides)
     writer = _Writer(course, layout, words, outline, trainer, diags)
     chapters: list[list[str]] = []
+    facts: list[ChapterFacts] = []
     for slide in slides:
         if slide.level == 1 or not chapters:  # every level-1 slide opens a chapter
+            if chapters:
+                facts.append(writer.facts())
             chapters.append([])
         chapters[-1].append(writer.slide(slide) + "\n")
+    if chapters:
+        facts.append(writer.facts())
     toc = tuple(
         TocEntry(t.anchor, t.number, Markup(writer.inlines(
-            node.title if isinstance(node, Slide) else node.children, links=False)), t.depth)  # type: ignore[attr-defined]
+            node.title if isinstance(node, Slide) else node.children, links=False)), t.depth,  # type: ignore[attr-defined]
+            f"#{t.anchor}")
         for node, t in outline.numbered)
     diags.raise_if_errors(RenderError)
-    return Body(toc, tuple(Markup("".join(c)) for c in chapters), writer.files)
+    return Body(toc, tuple(Markup("".join(c)) for c in chapters), writer.files, tuple(facts))
 
+
+_XREF = re.compile(r'<a class="xref" href="#([^"]+)"')  # what `_Writer.link` writes for a cross-reference
+
+
+def resolve_xrefs(markup: str, pages: Mapping[str, int], prefix: str) -> str:
+    """Return `markup` whose cross-references to the anchors in `pages` print that page number.
+
+    For a chapter laid out as a document of its own: a reference to another chapter cannot be counted
+    by the CSS (`target-counter`), so it carries the number (`data-page`, which the CSS prints instead)
+    and links to `prefix` + anchor, an address the stitch turns back into a link to the anchor.
+    """
+    def link(match: re.Match) -> str:
+        anchor = unescape(match.group(1))
+        if anchor not in pages:
+            return match.group(0)
+        return f'<a class="xref" href="{escape(prefix + anchor)}" data-page="{pages[anchor]}"'
+
+    return _XREF.sub(link, markup)

@@ -1,0 +1,214 @@
+"""The handbook's stitch: its parts, laid out as separate PDFs, become one PDF (the one pikepdf user).
+
+The first part (cover and contents) lends the book its catalog: document info, XMP metadata, language,
+output intents. Every other part adds its pages; a blank page pads a part that would leave the next one
+on a left-hand page (print mode); each numbered page gets its folio drawn over it from a folio document;
+the parts' named destinations merge into one name tree, links between parts (written as `MARK` +
+anchor, see `render.book`) become links to those names, and the parts' bookmarks become one outline.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+#: How a link from one part to an anchor in another is written before the stitch (see `render.book`).
+MARK = "deckbook-anchor:"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One page of the book: page `page` of part `part`, or the blank pad page when `part` is -1."""
+
+    part: int
+    page: int
+    numbered: bool  # whether a folio is drawn on it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the stitch puts together, in order."""
+
+    parts: tuple[Path, ...]  # the parts' PDFs; the first gives the book its catalog and information
+    sheets: tuple[Sheet, ...]  # every page of the book
+    pad: Path | None  # a one-page PDF: the blank page that pads a part
+    folios: tuple[Path, ...]  # folio documents: the i-th holds pages 1 + i × chunk … (i + 1) × chunk
+    chunk: int
+    object_streams: bool = True  # PDF/A-1 (PDF 1.4) allows none
+
+
+def stitch(plan: Plan, out: Path) -> Path:
+    """Write the book that `plan` describes to `out` (atomically) and return `out`."""
+    sources = [pikepdf.open(path) for path in plan.parts]
+    extra = {"pad": pikepdf.open(plan.pad)} if plan.pad else {}
+    folios = [pikepdf.open(path) for path in plan.folios]
+    try:
+        book = sources[0]
+        front = len(book.pages)
+        pages = _assemble(book, sources, extra.get("pad"), plan.sheets, front)
+        _draw_folios(book, pages, plan.sheets, folios, plan.chunk)
+        dests = _merge_destinations(book, sources, plan.sheets, pages)
+        _link_parts(pages, dests)
+        _merge_outlines(book, sources, plan.sheets, pages)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.stitch.tmp")  # a killed build's is swept
+        try:
+            book.save(tmp, deterministic_id=True, compress_streams=True,
+                      object_stream_mode=pikepdf.ObjectStreamMode.generate if plan.object_streams
+                      else pikepdf.ObjectStreamMode.disable)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    finally:
+        for pdf in [*sources, *extra.values(), *folios]:
+            pdf.close()
+    return out
+
+
+def _assemble(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], pad: pikepdf.Pdf | None, sheets: tuple[Sheet, ...],
+              front: int) -> list[pikepdf.Page]:
+    """Put every sheet's page into `book` (whose own pages are the first part's), in order; return them."""
+    expected = [(s.part, s.page) for s in sheets[:front]]
+    if expected != [(0, i) for i in range(front)]:
+        raise ValueError("the book must open with all the pages of its first part")
+    for sheet in sheets[front:]:
+        if sheet.part < 0:
+            assert pad is not None
+            book.pages.append(pad.pages[0])  # a page already copied is copied again: pads stay distinct
+        else:
+            book.pages.append(sources[sheet.part].pages[sheet.page])
+    return list(book.pages)
+
+
+def _draw_folios(book: pikepdf.Pdf, pages: list[pikepdf.Page], sheets: tuple[Sheet, ...], folios: list[pikepdf.Pdf],
+                 chunk: int) -> None:
+    """Draw page n's folio (page n of the folio documents) over every numbered page n.
+
+    The folio page becomes a form XObject named after its number (pikepdf's `add_overlay` picks random
+    names, and the book must come out the same every time). Both documents have the same page boxes,
+    so the form is drawn where it is, with no transformation; the page's own drawing is wrapped in
+    q/Q first, so no graphics state it leaves behind reaches the folio.
+    """
+    for index, (page, sheet) in enumerate(zip(pages, sheets)):
+        if not sheet.numbered:
+            continue
+        form = book.copy_foreign(folios[index // chunk].pages[index % chunk].as_form_xobject())
+        name = Name(f"/Folio{index + 1}")
+        resources = page.obj.Resources
+        if "/XObject" not in resources:
+            resources.XObject = Dictionary()
+        resources.XObject[name] = form
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"Q\nq " + bytes(name.unparse()) + b" Do Q\n")
+
+
+def _source_pages(source: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    return {page.objgen: i for i, page in enumerate(source.pages)}
+
+
+def _placed(sheets: tuple[Sheet, ...], pages: list[pikepdf.Page]) -> dict[tuple[int, int], pikepdf.Page]:
+    """Return where each (part, page) of the parts landed in the book."""
+    return {(s.part, s.page): page for s, page in zip(sheets, pages) if s.part >= 0}
+
+
+def _merge_destinations(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], sheets: tuple[Sheet, ...],
+                        pages: list[pikepdf.Page]) -> set[str]:
+    """Give the book one name tree holding every part's named destinations; return the names."""
+    placed = _placed(sheets, pages)
+    merged: dict[str, Array] = {}
+    for index, source in enumerate(sources):
+        names = source.Root.get("/Names", {}).get("/Dests", {}).get("/Names")
+        if names is None:
+            continue
+        local = _source_pages(source)
+        for i in range(0, len(names), 2):
+            name, dest = str(names[i]), names[i + 1]
+            page = placed.get((index, local.get(dest[0].objgen, -1)))
+            if page is not None and name not in merged:  # the first of two equal names wins, as in one document
+                merged[name] = Array([page.obj, *list(dest)[1:]])
+    if "/Names" not in book.Root:
+        book.Root.Names = Dictionary()
+    flat = Array()
+    for name in sorted(merged):  # a name tree's names are sorted
+        flat.append(String(name))
+        flat.append(merged[name])
+    book.Root.Names.Dests = book.make_indirect(Dictionary(Names=flat))
+    return set(merged)
+
+
+def _link_parts(pages: list[pikepdf.Page], names: set[str]) -> None:
+    """Turn every link written as `MARK` + anchor into a link to the named destination `anchor`."""
+    for page in pages:
+        for annot in page.obj.get("/Annots", ()):
+            action = annot.get("/A")
+            if action is None or action.get("/S") != Name.URI:
+                continue
+            uri = str(action.get("/URI", ""))
+            if not uri.startswith(MARK):
+                continue
+            anchor = unquote(uri[len(MARK):])
+            if anchor not in names:
+                raise ValueError(f"link to '#{anchor}': no part of the book holds this anchor")
+            del annot.A
+            annot.Dest = String(anchor)
+            if "/Contents" in annot:  # a tagged PDF's link description, written from the address
+                annot.Contents = String(anchor)
+
+
+def _merge_outlines(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], sheets: tuple[Sheet, ...],
+                    pages: list[pikepdf.Page]) -> None:
+    """Give the book one outline: every part's bookmarks, in order, pointing at the pages they landed on."""
+    placed = _placed(sheets, pages)
+    items: list[tuple] = []
+    for index, source in enumerate(sources):
+        outlines = source.Root.get("/Outlines")
+        if outlines is not None and "/First" in outlines:
+            items += _read_items(outlines.First, index, _source_pages(source), placed)
+    if "/Outlines" in book.Root:
+        del book.Root.Outlines
+    if items:
+        root = book.make_indirect(Dictionary(Type=Name.Outlines))
+        first, last, count = _write_items(book, items, root)
+        root.First, root.Last, root.Count = first, last, count
+        book.Root.Outlines = root
+
+
+def _read_items(item: Dictionary, part: int, local: dict, placed: dict) -> list[tuple]:
+    """Return a chain of outline items as (title, page, rest of the destination, closed, children)."""
+    out = []
+    while item is not None:
+        dest = item.Dest
+        page = placed[(part, local[dest[0].objgen])]
+        children = _read_items(item.First, part, local, placed) if "/First" in item else []
+        closed = int(item.get("/Count", 0)) < 0
+        out.append((str(item.Title), page, list(dest)[1:], closed, children))
+        item = item.get("/Next")
+    return out
+
+
+def _write_items(book: pikepdf.Pdf, items: list[tuple], parent: Dictionary) -> tuple[Dictionary, Dictionary, int]:
+    """Write a chain of outline items under `parent`; return its first and last item and visible count.
+
+    The same shape WeasyPrint writes: an open item counts its open descendants; a closed one the negative.
+    """
+    written = []
+    count = len(items)
+    for title, page, rest, closed, children in items:
+        item = book.make_indirect(Dictionary(Title=String(title), Dest=Array([page.obj, *rest]), Parent=parent))
+        if written:
+            item.Prev = written[-1]
+            written[-1].Next = item
+        if children:
+            first, last, inner = _write_items(book, children, item)
+            item.First, item.Last = first, last
+            item.Count = -inner if closed else inner
+            if not closed:
+                count += inner
+        else:
+            item.Count = 0
+        written.append(item)
+    return written[0], written[-1], count
