@@ -60,7 +60,7 @@ def test_theme_errors_have_no_traceback_either(course, capsys):
     course({"01.md": "# A\n\ntext\n"}, "title: T\ntheme: nope\n")
     assert cli.main(["check", "course"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("course/course.yaml:1:1: error: unknown theme 'nope' (themes are looked up in ./themes/")
+    assert err.startswith("course/course.yaml:2:8: error: unknown theme 'nope' (themes are looked up in ./themes/")
     assert "Traceback" not in err
 
 

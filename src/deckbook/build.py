@@ -60,7 +60,7 @@ def load(course_ref: str | Path, version: str | None = None, strict: bool = Fals
     """Return the course, its theme and the warnings met on the way (errors raise)."""
     diags = Diagnostics()
     course = load_course(find_course(course_ref), version, diags, strict)
-    theme = load_theme(course.meta.theme, Location(course.root / "course.yaml"))
+    theme = load_theme(course.meta.theme, _key_location(course.root / "course.yaml", "theme"))
     return course, theme, diags
 
 
@@ -185,6 +185,15 @@ def _source_date(date: dt.date) -> Iterator[None]:
         yield
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _key_location(path: Path, key: str) -> Location:
+    """Return where top-level `key:` is given in YAML file `path` (its value's column), else the file's start."""
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            value = line[len(key) + 1:]
+            return Location(path, number, len(key) + 2 + len(value) - len(value.lstrip()))
+    return Location(path)
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:
