@@ -451,6 +451,29 @@ def test_core_properties_come_from_the_course(tmp_path, theme):
         assert leftover not in meta
 
 
+def test_core_properties_longer_than_opc_allows_are_cut_not_fatal(tmp_path, theme):
+    """OPC caps core text properties at 255 characters: a long title or many chapters must still build."""
+    base = course(slide("One", para("x")), title="A very long course title " * 20)
+    chapters = tuple(replace(base.chapters[0], slug=f"c{i}", title=f"Chapter {i}: {'words ' * 5}".strip())
+                     for i in range(40))
+    out = deck.render(replace(base, chapters=chapters), theme, tmp_path / "deck.pptx", Options())
+    props = Presentation(str(out)).core_properties
+    assert len(props.title) <= 255 and props.title.endswith("\u2026")
+    assert props.title.startswith("A very long course title A very long")
+    titles = props.keywords.split("; ")
+    assert len(props.keywords) <= 255 and titles == [f"Chapter {i}: {'words ' * 5}".strip() for i in range(len(titles))]
+    assert len(titles) > 5
+
+
+def test_app_properties_count_slides_and_notes(tmp_path, theme):
+    out = deck.render(full_course(tmp_path), theme, tmp_path / "deck.pptx", Options())
+    prs = Presentation(str(out))
+    with zipfile.ZipFile(out) as z:
+        app = z.read("docProps/app.xml").decode()
+    assert f"<Slides>{len(prs.slides)}</Slides>" in app
+    assert f"<Notes>{sum(s.has_notes_slide for s in prs.slides)}</Notes>" in app
+
+
 def test_two_renders_are_byte_identical(tmp_path, theme):
     c = full_course(tmp_path)
     first = deck.render(c, theme, tmp_path / "a.pptx", Options()).read_bytes()
