@@ -69,12 +69,13 @@ def release(c, version=None):
 
 
 @task(help={"scales": "comma-separated course scales", "runs": "runs per measurement (median)",
-            "pandoc": "also time the pandoc pipeline when pandoc is installed"})
-def bench(c, scales="1,10,50", runs=3, pandoc=True):
+            "pandoc": "also time the pandoc pipeline when pandoc is installed",
+            "profile": "also profile a handbook build (where the time goes)"})
+def bench(c, scales="1,10,50", runs=3, pandoc=True, profile=True):
     """Benchmark cold / no-op / one-chapter builds of scaled courses, against pandoc; writes docs/benchmarks.md."""
     from deckbook import bench as b
 
-    b.main([int(s) for s in scales.split(",")], int(runs), pandoc)
+    b.main([int(s) for s in scales.split(",")], int(runs), pandoc, profile)
 
 
 @task(help={"course": "slug or path (default: every course with a measure command)"})

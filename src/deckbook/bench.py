@@ -1,56 +1,67 @@
 """`invoke bench`: cold, no-op and one-chapter builds of the shipped course scaled 1×/10×/50×, against pandoc.
 
-Every build runs in a fresh process; times are wall-clock medians, memory is the peak resident set of
-the largest process (the build's own, or its largest render worker). Results go to docs/benchmarks.md.
+Every build runs in a fresh process, as a user runs it (`python -m deckbook build`); times are
+wall-clock medians. Memory is sampled over the whole process tree (the build and its workers) every
+20 ms: the peak of their summed proportional set sizes (PSS: pages that forked workers share count
+once), and the peak resident set of the largest process. Results are kept per scale in
+docs/benchmarks.json, so a run at one scale updates its row; docs/benchmarks.md is written from all
+rows, with the issue's targets checked and `profile()`'s account of where a handbook build's time goes.
 """
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
 import platform
+import pstats
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+import psutil
 
 from .load import includes
 
 SOURCE = Path("content/rust-backend")
 WORK = Path("build/bench")
 REPORT = Path("docs/benchmarks.md")
+RESULTS = Path("docs/benchmarks.json")
+SAMPLE_EVERY = 0.02  # seconds between memory samples
+MIB = 1024 * 1024
 _INCLUDE = re.compile(r'^(?P<fence>`{3,})(?P<lang>[\w-]+)(?P<attrs>[^\n]*)\n(?P=fence)\n', re.M)
-
-# Run in a child process: one build, then its own and its workers' peak RSS as JSON on the last line.
-_PROBE = """
-import json, resource, sys
-from pathlib import Path
-from deckbook.build import build
-build(sys.argv[1], Path(sys.argv[2]))
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"own_kib": own, "children_kib": kids}))
-"""
 
 
 @dataclass
 class Row:
-    """The measurements of one scale."""
+    """The measurements of one scale (times in seconds, one per run)."""
 
     scale: int
+    date: str = ""
+    machine: str = ""
+    runs: int = 0
     pages: int = 0
     slides: int = 0
     cold: list[float] = field(default_factory=list)
     noop: list[float] = field(default_factory=list)
     edit: list[float] = field(default_factory=list)
-    peak_mib: float = 0.0
+    memory_mib: float = 0.0
+    largest_mib: float = 0.0
     pandoc: list[float] = field(default_factory=list)
-    pandoc_peak_mib: float = 0.0
+    pandoc_mib: float = 0.0
+    pandoc_version: str = ""
+
+    @classmethod
+    def load(cls, data: dict) -> Row:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def scaled_course(scale: int, source: Path = SOURCE) -> Path:
@@ -90,20 +101,56 @@ def _expand(course: Path, match: re.Match) -> str:
     return f"{match.group('fence')}{match.group('lang')}\n{body}\n{match.group('fence')}\n"
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
-    """Run `cmd`; return its wall time and its stdout (raise with its stderr when it fails)."""
-    started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    took = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
-    return took, done.stdout
+@dataclass(frozen=True)
+class Sample:
+    """One process tree's run: wall time, and peak memory sampled while it ran."""
+
+    wall: float
+    memory_mib: float  # peak of the tree's summed PSS (pages forked workers share count once)
+    largest_mib: float  # peak RSS of the largest single process
 
 
-def _build(course: Path, out: Path) -> tuple[float, float]:
-    took, stdout = timed([sys.executable, "-c", _PROBE, str(course), str(out)])
-    peaks = json.loads(stdout.strip().splitlines()[-1])
-    return took, max(peaks["own_kib"], peaks["children_kib"]) / 1024
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[Sample, str]:
+    """Run `cmd`, sampling its process tree's memory; return the sample and its stdout.
+
+    Raises SystemExit with the command's stderr when it fails.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = psutil.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        memory = largest = 0
+        while proc.poll() is None:
+            pss, rss = _tree_memory(proc)
+            memory, largest = max(memory, pss), max(largest, rss)
+            time.sleep(SAMPLE_EVERY)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{err.read().decode(errors='replace')[-3000:]}")
+        return Sample(wall, memory / MIB, largest / MIB), out.read().decode()
+
+
+def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """Return the summed PSS of `proc` and its descendants, and the largest RSS among them (bytes)."""
+    pss, rss = 0, 0
+    try:
+        family = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0, 0
+    for member in family:
+        try:
+            info = member.memory_full_info()
+        except psutil.Error:  # it ended between listing and reading
+            continue
+        pss += info.pss
+        rss = max(rss, info.rss)
+    return pss, rss
+
+
+def _build(course: Path, out: Path) -> Sample:
+    """Build every output of `course` into `out` the way a user does, in a fresh process."""
+    return run([sys.executable, "-m", "deckbook", "build", "--quiet", str(course), "--out", str(out)])[0]
 
 
 def _pandoc(course: Path, runs: int) -> tuple[list[float], float]:
@@ -114,20 +161,16 @@ def _pandoc(course: Path, runs: int) -> tuple[list[float], float]:
     css = out / "handbook.css"
     css.write_text("@page { size: A4; margin: 2cm; @bottom-center { content: counter(page); } }\n"
                    "pre { white-space: pre-wrap; } body { font-family: Inter, sans-serif; }\n", encoding="utf-8")
+    steps = [["pandoc", str(source), "-o", str(out / "deck.pptx")],
+             ["pandoc", str(source), "-s", "--toc", "--css", css.name, "-o", str(out / "handbook.html"),
+              "--metadata", "title=bench"]]
+    steps += [[sys.executable, "-c", "import sys; from weasyprint import HTML; HTML(sys.argv[1]).write_pdf(sys.argv[2])",
+               str(out / "handbook.html"), str(out / f"{edition}.pdf")] for edition in ("student", "trainer")]
     times, peak = [], 0.0
-    weasy = [sys.executable, "-c", "import resource,sys; from weasyprint import HTML; "
-             "HTML(sys.argv[1]).write_pdf(sys.argv[2]); "
-             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"]
     for _ in range(runs):
-        total, _ = timed(["pandoc", str(source), "-o", str(out / "deck.pptx")])
-        t, _ = timed(["pandoc", str(source), "-s", "--toc", "--css", css.name, "-o", str(out / "handbook.html"),
-                      "--metadata", "title=bench"])
-        total += t
-        for edition in ("student", "trainer"):
-            t, rss = timed([*weasy, str(out / "handbook.html"), str(out / f"{edition}.pdf")])
-            total += t
-            peak = max(peak, int(rss.strip()) / 1024)
-        times.append(total)
+        samples = [run(step)[0] for step in steps]  # one after the other: the pipeline has no parallelism
+        times.append(sum(s.wall for s in samples))
+        peak = max(peak, *(s.memory_mib for s in samples))
     return times, peak
 
 
@@ -135,22 +178,25 @@ def measure(scale: int, runs: int, with_pandoc: bool) -> Row:
     """Return the measurements of the course at `scale`."""
     course = scaled_course(scale)
     out = WORK / f"out-{scale}x"
-    row = Row(scale)
+    row = Row(scale, date=time.strftime("%Y-%m-%d"), machine=machine(), runs=runs)
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        took, peak = _build(course, out)
-        row.cold.append(took)
-        row.peak_mib = max(row.peak_mib, peak)
-        row.noop.append(_build(course, out)[0])
+        cold = _build(course, out)
+        row.cold.append(cold.wall)
+        row.memory_mib = max(row.memory_mib, cold.memory_mib)
+        row.largest_mib = max(row.largest_mib, cold.largest_mib)
+        row.noop.append(_build(course, out).wall)
     chapters = sorted(course.glob("*.md"))
     edited = chapters[len(chapters) // 2]
     for i in range(runs):
         with edited.open("a", encoding="utf-8") as f:
             f.write(f"\n\nA sentence added by the benchmark, edit {i}.\n")
-        row.edit.append(_build(course, out)[0])
+        row.edit.append(_build(course, out).wall)
     row.pages, row.slides = _count(out)
     if with_pandoc and shutil.which("pandoc"):
-        row.pandoc, row.pandoc_peak_mib = _pandoc(course, runs)
+        row.pandoc, row.pandoc_mib = _pandoc(course, runs)
+        row.pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True,
+                                            text=True).stdout.split("\n")[0]
     return row
 
 
@@ -181,41 +227,170 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def report(rows: list[Row], runs: int) -> str:
-    """Return the Markdown report of `rows`."""
+#: The issue's targets, checked in the report.
+POSITIVE, NEGATIVE = "✓", "✗"
+PANDOC_RATIO, NOOP_SECONDS, EDIT_RATIO = 0.33, 0.5, 0.15  # at 10×
+MEMORY_LIMIT_MIB = 0.5 * 1.35e9 / MIB  # at 50×: half of what the pandoc pipeline needed (1.35 GB)
+
+
+def profile(course: Path = SOURCE) -> dict:
+    """Lay out `course`'s student handbook in this process, under cProfile; return where the time went.
+
+    The first build (no profiler, nothing cached) gives the wall time; the profiled one, from scratch
+    again, gives each phase's share. The phases are WeasyPrint's own steps, found by their code objects.
+    """
+    import weasyprint
+    from weasyprint.css import get_all_computed_styles
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure.build import build_formatting_structure
+    from weasyprint.layout import layout_document
+    from weasyprint.pdf.fonts import build_fonts_dictionary
+    from weasyprint.text.line_break import split_first_line
+
+    from .build import load
+    from .options import Options
+    from .render import handbook, stitch
+    from .render.pool import Inline
+
+    loaded, theme, _ = load(course, None, False)
+    options = Options()
+    out = WORK / "profile"
+    walls = []
+    profiler = cProfile.Profile()
+    for profiled in (False, True):
+        shutil.rmtree(out, ignore_errors=True)
+        handbook._LOADED.clear()  # fonts and stylesheets are loaded again, as in a fresh worker
+        started = time.perf_counter()
+        profiler.enable() if profiled else None
+        handbook.render(loaded, theme, out / "handbook.pdf", options, pool=Inline())
+        profiler.disable() if profiled else None
+        walls.append(time.perf_counter() - started)
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]  # (file, line, name) → (cc, nc, tt, ct, callers)
+    total = sum(entry[2] for entry in stats.values())
+    phases = [
+        ("deckbook: content → HTML (Markdown, Pygments, templates)", handbook._document),
+        ("WeasyPrint: load fonts and stylesheets (once per worker)", handbook._loaded),
+        ("WeasyPrint: parse HTML", weasyprint.HTML.__init__),
+        ("WeasyPrint: cascade (computed styles)", get_all_computed_styles),
+        ("WeasyPrint: box tree", build_formatting_structure),
+        ("WeasyPrint: layout", layout_document),
+        ("— of which line breaking and text shaping (Pango)", split_first_line),
+        ("WeasyPrint: draw and write the PDF", Document.write_pdf),
+        ("— of which font subsetting (fontTools)", build_fonts_dictionary),
+        ("deckbook: stitch (pikepdf)", stitch.stitch),
+    ]
+    shares = {}
+    for label, function in phases:
+        code = function.__code__
+        entry = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
+        shares[label] = entry[3] / total if entry else 0.0
+    html = handbook.html(loaded, theme, options)
+    return {"course": str(course), "pages": _pages(out / "handbook.pdf"), "wall": walls[0], "profiled": walls[1],
+            "shares": shares, "html_kib": len(html.encode()) / 1024, "elements": html.count("<") - html.count("</"),
+            "spans": html.count("<span"), "date": time.strftime("%Y-%m-%d"), "machine": machine()}
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    match = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def report(rows: list[Row], prof: dict | None = None) -> str:
+    """Return docs/benchmarks.md for `rows` (any scales, in any order) and the profile `prof`."""
     med = statistics.median
-    pandoc_version = ""
-    if shutil.which("pandoc"):
-        pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    rows = sorted(rows, key=lambda r: r.scale)
     lines = [
         "# Benchmarks",
         "",
-        f"Measured by `invoke bench` on {time.strftime('%Y-%m-%d')}: {machine()}.",
-        f"Medians of {runs} run(s); every build is a fresh process (`deckbook.build.build`), deck + student + "
-        "trainer handbook. Peak memory: the largest process's resident set.",
-        f"Pandoc pipeline: {pandoc_version or 'pandoc not installed'} → pptx, and pandoc → HTML → WeasyPrint twice "
-        "(student, trainer), run one after the other; same text, includes expanded.",
+        "Written by `invoke bench` (`deckbook.bench`); do not edit by hand. How the numbers are made, what they",
+        "mean and what was done about them: [performance.md](performance.md).",
         "",
-        "| scale | pages | slides | cold build | no-op | one-chapter edit | edit / cold | peak MiB | pandoc pipeline | deckbook / pandoc | pandoc peak MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "Every build is a fresh `python -m deckbook build` process writing the deck, the student and the trainer",
+        "handbook. *Memory* is the peak of the summed PSS of the build's process tree (the build and its",
+        "workers), *largest* the peak RSS of its largest process. The pandoc pipeline makes the same three files",
+        "from the same text (includes expanded): pandoc → pptx, pandoc → HTML, then WeasyPrint twice, one after",
+        "the other (it has no parallelism to offer); its memory is the largest of its steps.",
+        "",
+        "| scale | pages | slides | cold build | s / page | no-op | one-chapter edit | edit / cold | memory MiB "
+        "| largest MiB | pandoc pipeline | pandoc s / page | deckbook / pandoc | pandoc MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        cold, noop, edit = med(r.cold), med(r.noop), med(r.edit)
-        pandoc = f"{med(r.pandoc):.2f} s" if r.pandoc else "—"
-        ratio = f"{cold / med(r.pandoc):.2f}" if r.pandoc else "—"
-        ppeak = f"{r.pandoc_peak_mib:.0f}" if r.pandoc else "—"
-        lines.append(f"| {r.scale}× | {r.pages} | {r.slides} | {cold:.2f} s | {noop:.2f} s | {edit:.2f} s | "
-                     f"{edit / cold:.2f} | {r.peak_mib:.0f} | {pandoc} | {ratio} | {ppeak} |")
+        cold = med(r.cold)
+        pandoc = med(r.pandoc) if r.pandoc else None
+        lines.append(
+            f"| {r.scale}× | {r.pages} | {r.slides} | {cold:.2f} s | {cold / r.pages:.3f} | {med(r.noop):.2f} s "
+            f"| {med(r.edit):.2f} s | {med(r.edit) / cold:.2f} | {r.memory_mib:.0f} | {r.largest_mib:.0f} | "
+            + (f"{pandoc:.2f} s | {pandoc / r.pages:.3f} | {cold / pandoc:.2f} | {r.pandoc_mib:.0f} |" if pandoc
+               else "— | — | — | — |"))
+    lines += ["", "Measured:", ""]
+    lines += [f"* {r.scale}×: {r.date}, median of {r.runs} run(s), {r.machine}"
+              + (f"; {r.pandoc_version}" if r.pandoc_version else "; pandoc not installed") for r in rows]
+    lines += ["", "## Targets", "", *_targets({r.scale: r for r in rows})]
+    if prof:
+        lines += ["", "## Where a handbook build's time goes", "",
+                  f"`profile()` lays out the student handbook of `{prof['course']}` ({prof['pages']} pages) in one "
+                  f"process under cProfile, on {prof['date']} ({prof['machine']}): {prof['wall']:.2f} s without the "
+                  f"profiler, {prof['profiled']:.2f} s with it. Its HTML: {prof['html_kib']:.0f} KiB, "
+                  f"{prof['elements']} elements, {prof['spans']} of them `<span>`s.", "",
+                  "| phase | share of the time |", "|---|---|"]
+        lines += [f"| {label} | {share:.0%} |" for label, share in prof["shares"].items()]
     return "\n".join(lines) + "\n"
 
 
-def main(scales: list[int], runs: int = 3, with_pandoc: bool = True) -> None:
-    """Run the benchmark at each scale, print the table and write docs/benchmarks.md."""
-    rows = []
+def _targets(rows: dict[int, Row]) -> list[str]:
+    """Return the issue's targets as list items, each with its measured value and whether it holds."""
+    med = statistics.median
+
+    def mark(ok: bool) -> str:
+        return POSITIVE if ok else NEGATIVE
+
+    out = []
+    ten, fifty = rows.get(10), rows.get(50)
+    if ten and ten.pandoc:
+        ratio = med(ten.cold) / med(ten.pandoc)
+        out.append(f"* 10× cold build ≤ {PANDOC_RATIO} × the pandoc pipeline: {ratio:.2f} {mark(ratio <= PANDOC_RATIO)}")
+    if ten:
+        noop, edit = med(ten.noop), med(ten.edit) / med(ten.cold)
+        out.append(f"* 10× no-op build ≤ {NOOP_SECONDS} s: {noop:.2f} s {mark(noop <= NOOP_SECONDS)}")
+        out.append(f"* 10× one-chapter edit ≤ {EDIT_RATIO} × the cold build: {edit:.2f} {mark(edit <= EDIT_RATIO)}")
+    if fifty:
+        ok = fifty.memory_mib <= MEMORY_LIMIT_MIB
+        out.append(f"* 50× peak memory ≤ 0.5 × 1.35 GB ({MEMORY_LIMIT_MIB:.0f} MiB): {fifty.memory_mib:.0f} MiB "
+                   f"(largest process {fifty.largest_mib:.0f} MiB) {mark(ok)}")
+    if ten and fifty:
+        per_page = [med(r.cold) / r.pages for r in (ten, fifty)]
+        growth = per_page[1] / per_page[0]
+        out.append(f"* time grows linearly with pages: {per_page[0]:.3f} s/page at 10×, {per_page[1]:.3f} s/page "
+                   f"at 50× (×{growth:.2f}) {mark(growth <= 1.15)}")
+    return out or ["* (not measured yet: run `invoke bench`)"]
+
+
+def load_results(path: Path = RESULTS) -> tuple[dict[int, Row], dict | None]:
+    """Return the rows (by scale) and the profile recorded in `path` (empty when there are none)."""
+    if not path.exists():
+        return {}, None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {int(k): Row.load(v) for k, v in data.get("rows", {}).items()}, data.get("profile")
+
+
+def main(scales: list[int], runs: int = 3, with_pandoc: bool = True, with_profile: bool = True) -> None:
+    """Measure each scale (and the profile), merge into docs/benchmarks.json, write docs/benchmarks.md."""
+    rows, prof = load_results()
     for scale in scales:
         print(f"bench: {scale}× …", file=sys.stderr, flush=True)
-        rows.append(measure(scale, runs if scale < 50 else max(1, runs // 2), with_pandoc))
-        text = report(rows, runs)
-        print(text)
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text, encoding="utf-8")
+        rows[scale] = measure(scale, runs, with_pandoc)
+        _save(rows, prof)
+    if with_profile:
+        print("bench: profile …", file=sys.stderr, flush=True)
+        prof = profile()
+        _save(rows, prof)
+    print(report(list(rows.values()), prof))
+
+
+def _save(rows: dict[int, Row], prof: dict | None) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    data = {"rows": {str(k): asdict(v) for k, v in sorted(rows.items())}, "profile": prof}
+    RESULTS.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    REPORT.write_text(report(list(rows.values()), prof), encoding="utf-8")
