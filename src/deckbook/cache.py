@@ -21,7 +21,8 @@ from . import __version__
 from .options import Options
 
 MANIFEST = ".cache/manifest.json"
-_LIBRARIES = ("python-pptx", "weasyprint", "pygments", "markdown-it-py", "jinja2", "fonttools", "pydyf")
+_LIBRARIES = ("python-pptx", "weasyprint", "pikepdf", "pygments", "markdown-it-py", "jinja2", "fonttools", "pydyf",
+              "lxml")
 
 
 @lru_cache(maxsize=None)

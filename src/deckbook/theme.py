@@ -15,7 +15,9 @@ from .errors import Diagnostics, Location, ThemeError
 from .load import text as source_text
 
 THEME_FILE = "theme.yaml"
-SHIPPED_THEMES = Path(__file__).resolve().parents[2] / "themes"
+#: The themes shipped with deckbook: the repository's themes/, which the package links to (src/deckbook/themes)
+#: so a wheel carries them as package data.
+SHIPPED_THEMES = (Path(__file__).parent / "themes").resolve()
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
