@@ -402,7 +402,8 @@ CONTENT_CASES = [
     ]),
     Case("placeholders", {"01.md": "# [Describe the topic]\n\nResult: [value], then [TODO].\n\n"
                                    "- [pros] and [cons]\n\n| a | b |\n|---|---|\n| x | [action] |\n\n"
-                                   "```\n[scenario]\n```\n\n```rust\nlet v = [value];\n```\n"}, [
+                                   "```\n[scenario]\n```\n\n```rust\nlet v = [value];\n```\n\n"
+                                   "Inline code may index: `map[name]`, `[value]`, ``a ` [todo]``.\n"}, [
         f"01.md:1:3: error: template placeholder left in the course: [Describe the topic] ({HINT_PLACEHOLDER})",
         f"01.md:3:9: error: template placeholder left in the course: [value] ({HINT_PLACEHOLDER})",
         f"01.md:3:23: error: template placeholder left in the course: [TODO] ({HINT_PLACEHOLDER})",

@@ -20,6 +20,9 @@ _LEADS = (
     "description of", "insert", "your ",
 )
 _BRACKETS = re.compile(r"(?<![!\\\w\]])\[([^\[\]\n]{1,120})\](?![(\[:])")
+# An inline code span (CommonMark: a run of backticks closed by a run of the same length): code may index
+# with brackets (`map[name]`), so spans are blanked before scanning, keeping every column in place.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 
 
 def is_placeholder(text: str) -> bool:
@@ -30,7 +33,8 @@ def is_placeholder(text: str) -> bool:
 
 def scan(line: str, path: Path, lineno: int, diags: Diagnostics) -> None:
     """Report every placeholder on one source line."""
-    for match in _BRACKETS.finditer(line):
+    prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    for match in _BRACKETS.finditer(prose):
         if is_placeholder(match.group(1)):
             diags.error(Location(path, lineno, match.start() + 1),
                         f"template placeholder left in the course: {match.group(0)}",
