@@ -2,7 +2,7 @@
 
 Every build runs in a fresh process, as a user runs it (`python -m deckbook build`); times are
 wall-clock medians. Memory is sampled over the whole process tree (the build and its workers) every
-20 ms: the peak of their summed proportional set sizes (PSS: pages that forked workers share count
+100 ms: the peak of their summed proportional set sizes (PSS: pages that forked workers share count
 once), and the peak resident set of the largest process. Results are kept per scale in
 docs/benchmarks.json, so a run at one scale updates its row; docs/benchmarks.md is written from all
 rows, with the issue's targets checked and `profile()`'s account of where a handbook build's time goes.
@@ -34,7 +34,7 @@ SOURCE = Path("content/rust-backend")
 WORK = Path("build/bench")
 REPORT = Path("docs/benchmarks.md")
 RESULTS = Path("docs/benchmarks.json")
-SAMPLE_EVERY = 0.02  # seconds between memory samples
+SAMPLE_EVERY = 0.1  # seconds between memory samples (each reads every process's smaps_rollup)
 MIB = 1024 * 1024
 _INCLUDE = re.compile(r'^(?P<fence>`{3,})(?P<lang>[\w-]+)(?P<attrs>[^\n]*)\n(?P=fence)\n', re.M)
 
