@@ -14,14 +14,17 @@ import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import cache, model as m
+from . import cache
 from .errors import Diagnostic, Diagnostics, Location, RenderError
-from .load import find_course, load_course
+from .load import find_course
 from .options import Options
 from .render.pool import Inline, workers
-from .theme import Theme, load_theme
+
+if TYPE_CHECKING:  # loading a course is imported when one is loaded: a no-op build needs none of it
+    from . import model as m
+    from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class Result:
 
 def load(course_ref: str | Path, version: str | None = None, strict: bool = False) -> tuple[m.Course, Theme, Diagnostics]:
     """Return the course, its theme and the warnings met on the way (errors raise)."""
+    from .load.course import load_course
+    from .theme import load_theme
+
     diags = Diagnostics()
     course = load_course(find_course(course_ref), version, diags, strict)
     theme = load_theme(course.meta.theme, _key_location(course.root / "course.yaml", "theme"))

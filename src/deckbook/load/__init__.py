@@ -1,64 +1,23 @@
-"""Load a course folder: course.yaml and chapters → a validated `model.Course`, or every problem at once."""
+"""Loading a course: `find_course` finds its folder, `load_course` reads it into a `model.Course`.
+
+`load_course` lives in `load.course` with the Markdown parser, pydantic and YAML it needs; it is
+imported on first use, so that a build with nothing to do (it only finds the course and hashes its
+files) does not pay for them.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import os
-import re
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from ..errors import ContentError, Diagnostic, Location
 
-from .. import model as m, yamlsrc
-from ..errors import ContentError, Diagnostics, Location
-from . import placeholders, text
-from .markdown import ChapterParser, HeadingItem, ParsedChapter
-from .structure import Anchors, build_slides, slide_level
+if TYPE_CHECKING:
+    from .course import load_course
+
+__all__ = ["COURSE_FILE", "find_course", "load_course"]
 
 COURSE_FILE = "course.yaml"
-MAX_CHAPTER_BYTES = 4 * 1024 * 1024
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-class CourseSpec(BaseModel):
-    """The schema of course.yaml."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    title: str = Field(min_length=1)
-    subtitle: str = ""
-    version: str = "0.1.0"
-    """A string: quote it (`version: "1.0"`), or YAML reads 1.10 as the number 1.1."""
-    authors: list[str] = []
-    organisation: str = ""
-    language: str = "en"
-    """BCP 47, e.g. en, en-GB, de."""
-    theme: str = "default"
-    chapters: list[str] | None = None
-    """Chapter files in order; default: every *.md in file-name order."""
-    slide_level: int | None = Field(None, ge=1, le=6)
-    date: dt.date | None = None
-
-    @field_validator("authors", mode="before")
-    @classmethod
-    def _one_author(cls, value):
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, value):
-        if isinstance(value, (int, float)):
-            raise ValueError(f'write the version as a quoted string, e.g. version: "{value}"')
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _bcp47(cls, value: str) -> str:
-        if not _BCP47.match(value):
-            raise ValueError("a BCP 47 language tag such as en, en-GB or de")
-        return value
 
 
 def find_course(ref: str | Path, content_dir: Path = Path("content")) -> Path:
@@ -70,165 +29,15 @@ def find_course(ref: str | Path, content_dir: Path = Path("content")) -> Path:
     raise ContentError([_no_course(path, content_dir)])
 
 
-def _no_course(path: Path, content_dir: Path):
-    from ..errors import Diagnostic
-
+def _no_course(path: Path, content_dir: Path) -> Diagnostic:
     known = sorted(p.name for p in content_dir.glob("*") if (p / COURSE_FILE).is_file()) if content_dir.is_dir() else []
     hint = f"courses under {content_dir}/: {', '.join(known)}" if known else "a course folder holds a course.yaml"
     return Diagnostic(Location(path), f"no {COURSE_FILE} found for course '{path}'", hint)
 
 
-def load_course(root: Path, version: str | None = None, diags: Diagnostics | None = None,
-                strict: bool = False) -> m.Course:
-    """Return the course in folder `root`; raise ContentError listing every problem found.
+def __getattr__(name: str):
+    if name == "load_course":
+        from .course import load_course
 
-    Warnings are collected into `diags` (when given) and become errors when `strict`.
-    """
-    diags = diags if diags is not None else Diagnostics()
-    root = root.resolve()
-    course_file = root / COURSE_FILE
-    sources: set[Path] = {course_file}
-    spec, data = _course_spec(course_file, diags)
-    files = _chapter_files(root, spec, data, course_file, diags)
-    parsed: list[ParsedChapter] = []
-    for path in files:
-        content = _read_chapter(path, diags)
-        if content is not None:
-            sources.add(path)
-            parsed.append(ChapterParser(root, path, content, diags, sources).parse())
-    if spec is not None and spec.slide_level is not None:
-        _check_slide_level(spec.slide_level, parsed, yamlsrc.locate(data, ("slide_level",), course_file), diags)
-    level = (spec.slide_level if spec else None) or slide_level(parsed)
-    anchors = Anchors()
-    chapters = tuple(_chapter(p, level, anchors, diags) for p in parsed)
-    _check_links(parsed, anchors, diags)
-    diags.raise_if_errors(ContentError, strict)
-    assert spec is not None  # a missing spec was reported as an error above
-    meta = m.CourseMeta(
-        title=spec.title, subtitle=spec.subtitle, version=version or spec.version,
-        authors=tuple(spec.authors), organisation=spec.organisation, language=spec.language,
-        theme=spec.theme, date=spec.date or _default_date(),
-    )
-    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)))
-
-
-def _course_spec(path: Path, diags: Diagnostics) -> tuple[CourseSpec | None, Any]:
-    """Return course.yaml validated, and its raw data (for the lines of later errors)."""
-    content = text.read(path, diags, what="course file")
-    if content is None:
-        return None, None
-    for number, line in enumerate(content.split("\n"), 1):
-        placeholders.scan(line, path, number, diags)
-    errors_before = len(diags.errors)
-    data = yamlsrc.parse(content, path, diags)
-    if data is None:
-        if len(diags.errors) == errors_before:
-            diags.error(Location(path), "course.yaml is empty", "it needs at least a title:")
-        return None, None
-    if not isinstance(data, dict):
-        diags.error(Location(path), "course.yaml must be a mapping of keys to values", "e.g. title: My course")
-        return None, None
-    return yamlsrc.validate(CourseSpec, data, path, diags, what="course"), data
-
-
-def _chapter_files(root: Path, spec: CourseSpec | None, data: Any, course_file: Path,
-                   diags: Diagnostics) -> list[Path]:
-    """Return the chapter files in order: those listed in course.yaml, else every *.md by name."""
-    if spec is None or spec.chapters is None:
-        # Dot files are editors' lock and backup files (Emacs' .#01-intro.md), not chapters.
-        found = sorted(p for p in root.glob("*.md") if p.name.lower() != "readme.md" and not p.name.startswith("."))
-        if not found:
-            diags.error(Location(course_file), "the course has no chapters",
-                        "add Markdown files such as 01-intro.md beside course.yaml")
-        return [p for p in found if _chapter_ok(root, p, p.name, Location(p), diags)]
-    if not spec.chapters:
-        diags.error(yamlsrc.locate(data, ("chapters",), course_file), "chapters: is an empty list",
-                    "list the chapter files, or remove the key")
-    files: list[Path] = []
-    seen: dict[Path, int] = {}
-    for i, name in enumerate(spec.chapters):
-        loc = yamlsrc.locate(data, ("chapters", i), course_file)
-        if not name.strip():
-            diags.error(loc, "empty chapter name", "write a file name, e.g. 01-intro.md")
-            continue
-        path = root / name
-        if not _chapter_ok(root, path, name, loc, diags):
-            continue
-        path = path.resolve()
-        if path in seen:
-            diags.error(loc, f"chapter '{name}' is listed twice", f"it is already entry {seen[path] + 1} of chapters:")
-        else:
-            seen[path] = i
-            files.append(path)
-    return files
-
-
-def _chapter_ok(root: Path, path: Path, name: str, loc: Location, diags: Diagnostics) -> bool:
-    """Return whether chapter `path` is a file inside the course (symbolic links followed); report why not."""
-    try:
-        real = path.resolve()
-        inside = not Path(name).is_absolute() and real.is_relative_to(root)
-        kind = "folder" if real.is_dir() else "file" if real.is_file() else ""
-    except (OSError, RuntimeError):  # a name too long for the system, a symbolic-link loop
-        inside, kind = True, ""
-    if not inside:
-        diags.error(loc, f"chapter '{name}' lies outside the course folder",
-                    "list files inside the course; symbolic links are followed")
-    elif kind == "folder":
-        diags.error(loc, f"chapter '{name}' is a folder, not a Markdown file", "list the .md files inside it")
-    elif kind != "file":
-        known = sorted(p.name for p in root.glob("*.md") if not p.name.startswith("."))
-        diags.error(loc, f"chapter file '{name}' not found", f"chapter files here: {', '.join(known) or 'none'}")
-    return inside and kind == "file"
-
-
-def _read_chapter(path: Path, diags: Diagnostics) -> str | None:
-    return text.read(path, diags, MAX_CHAPTER_BYTES, "chapter",
-                     "split it into several chapters, or include code from files")
-
-
-def _check_slide_level(level: int, parsed: list[ParsedChapter], loc: Location, diags: Diagnostics) -> None:
-    """Report a `slide_level:` that no heading has: every heading would become a section divider."""
-    levels = {item.level for p in parsed for item in p.items if isinstance(item, HeadingItem)}
-    if levels and level not in levels:
-        deepest = max(levels)
-        diags.error(loc, f"slide_level: {level}, but no heading in the course has level {level}",
-                    f"headings go down to level {deepest}; use slide_level: {deepest} or remove the key")
-
-
-def _chapter(parsed: ParsedChapter, level: int, anchors: Anchors, diags: Diagnostics) -> m.Chapter:
-    slides = build_slides(parsed, level, anchors, diags)
-    if parsed.front.notes and slides:
-        first = slides[0]
-        extra = m.Paragraph((m.Text(parsed.front.notes.strip()),), first.loc)
-        slides = (m.Slide(first.kind, first.level, first.title, first.anchor, first.blocks,
-                          (extra, *first.notes), first.loc), *slides[1:])
-    titled = next((s for s in slides if s.title), None)
-    title = parsed.front.title or (m.plain(titled.title) if titled else parsed.path.stem)
-    loc = Location(parsed.path)
-    if not slides:
-        diags.error(loc, "the chapter is empty", "write at least a heading and some content")
-    return m.Chapter(parsed.path.stem, title, parsed.path, slides, parsed.front.handbook_only,
-                     parsed.front.slides_only, loc)
-
-
-def _check_links(parsed: list[ParsedChapter], anchors: Anchors, diags: Diagnostics) -> None:
-    known = set()
-    for base, count in anchors.seen.items():
-        known.add(base)
-        known.update(f"{base}-{i}" for i in range(1, count))
-    for chapter in parsed:
-        for target, loc in chapter.links:
-            if target.startswith("#") and unquote(target[1:]) not in known:
-                close = difflib.get_close_matches(unquote(target[1:]), sorted(known), n=1)
-                diags.error(loc, f"broken cross-reference '{target}'",
-                            f"did you mean '#{close[0]}'?" if close else "link to a heading's anchor, e.g. #error-handling")
-            elif re.match(r"^(file|data|javascript):", target, re.I):
-                diags.error(loc, f"link '{target}' is not allowed", "link to a heading (#anchor) or a web address")
-
-
-def _default_date() -> dt.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+        return load_course
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
