@@ -169,6 +169,12 @@ CONTENT_CASES = [
         "01.md:1:1: error: front matter is never closed "
         "(end it with a line of ---, or leave a blank line after a leading slide break)",
     ]),
+    # YAML 1.2: yes/no/on/off are text, and text is not read as a boolean either.
+    Case("booleans-are-true-or-false", {"01.md": "---\nhandbook_only: yes\n---\n" + H1 + "```metrics\n"
+                                                 "lower_is_better: 'true'\nrows:\n  - {name: a, before: 1, after: 2}\n```\n"}, [
+        "01.md:2:1: error: 'handbook_only': Input should be a valid boolean (got 'yes') (write true or false)",
+        "01.md:9:1: error: 'lower_is_better': Input should be a valid boolean (got 'true') (write true or false)",
+    ]),
     Case("front-matter-both-only", {"01.md": "---\nhandbook_only: true\nslides_only: true\n---\n" + H1}, [
         "01.md:3:1: error: a chapter cannot be both handbook_only and slides_only (keep one of them)",
     ]),
@@ -327,8 +333,7 @@ CONTENT_CASES = [
     Case("metrics-bad-values", {"01.md": H1 + "```metrics\nlower_is_better: maybe\nrows:\n"
                                               "  - {name: a, before: fast, after: 1}\n"
                                               "  - {name: b, before: .nan, after: true}\n```\n"}, [
-        "01.md:6:1: error: 'lower_is_better': Input should be a valid boolean, unable to interpret input "
-        "(got 'maybe') (write true or false)",
+        "01.md:6:1: error: 'lower_is_better': Input should be a valid boolean (got 'maybe') (write true or false)",
         "01.md:8:15: error: 'rows.0.before': Input should be a valid number, unable to parse string as a "
         "number (got 'fast') (write a number without units)",
         "01.md:9:15: error: 'rows.1.before': Input should be a finite number (got nan)",

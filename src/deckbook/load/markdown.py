@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from .. import highlight, model as m, yamlsrc
 from ..errors import Diagnostics, Location
@@ -79,8 +79,8 @@ class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     title: str | None = None
     notes: str | None = None
-    handbook_only: bool = False
-    slides_only: bool = False
+    handbook_only: StrictBool = False
+    slides_only: StrictBool = False
 
 
 @dataclass
@@ -153,7 +153,7 @@ class _MetricsSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = ""
     unit: str = ""
-    lower_is_better: bool
+    lower_is_better: StrictBool
     before_label: str = "Before"
     after_label: str = "After"
     caption: str = ""
