@@ -358,6 +358,20 @@ def test_metrics_is_a_native_chart_with_computed_improvement(tmp_path, theme):
     assert grid.cell(1, 3).text_frame.text == "−42\u00a0%"
     assert grid.cell(2, 3).text_frame.text == "3.2× faster"
     assert "wrk, 2026-11-20" in shape_texts(s)
+    assert value_formats(chart) == {"#,##0"}  # whole values: grouped, no decimals
+
+
+def test_chart_value_labels_share_one_precision(tmp_path, theme):
+    rows = (m.MetricRow("p50", 1250.5, 7.25), m.MetricRow("p99", 95.0, 30.0))
+    block = m.Metrics("Latency", "ms", True, rows, "before", "after", "", loc(40))
+    chart = next(sh for sh in render(tmp_path, theme, course(slide("Faster", block))).slides[1].shapes
+                 if sh.has_chart).chart
+    assert value_formats(chart) == {"#,##0.00"}
+
+
+def value_formats(chart) -> set[str]:
+    """Return the number formats of the chart's values (the labels show them: they are source-linked)."""
+    return {node.text for node in chart._chartSpace.xpath(".//c:val//c:formatCode")}
 
 
 @pytest.mark.parametrize("before, after, lower, unit, expected", [

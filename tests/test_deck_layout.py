@@ -275,5 +275,8 @@ def test_chart_values_shrink_to_fit_over_their_bars(theme):
     charts = [next(f for f in layout.plan_deck(course(slide("Chart", block)), theme).slides[1].frames
                    if type(f).__name__ == "ChartFrame") for block in (crowded, roomy)]
     assert pieces.chart_number(crowded, 812345) == "812,345"
+    precise = m.Metrics("Latency", "ms", True, (m.MetricRow("p50", 1234.5, 2.25), m.MetricRow("p99", 3, 1e-9)),
+                        "before", "after", "", loc(3))
+    assert [pieces.chart_number(precise, v) for v in (1234.5, 2.25, 3)] == ["1,234.500", "2.250", "3.000"]
     assert charts[0].label_size < charts[1].label_size == pieces.round_size(0.85 * charts[1].size)
     assert charts[0].label_size >= theme.spec.deck.min_table_size

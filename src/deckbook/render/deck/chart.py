@@ -11,16 +11,17 @@ from pptx.util import Pt
 
 from ...theme import Theme
 from .frames import ChartFrame
-from .pieces import BAR_GAP
+from .pieces import BAR_GAP, chart_decimals
 
 
 def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
     """Add a clustered column chart of `frame.metrics`: one category per row, before and after series."""
     metrics, colors = frame.metrics, theme.spec.colors
     values = [v for row in metrics.rows for v in (row.before, row.after)]
-    # Thousands grouped as in the table of numbers, where no decimal would be lost (labels, as
-    # `pieces.chart_number` measures them) or shown (ticks).
-    labels_format = "#,##0" if all(float(v).is_integer() for v in values) else "General"
+    # Labels: thousands grouped and one precision for all, as `pieces.chart_number` measures them.
+    # Ticks: grouped where no decimal would be shown.
+    decimals = chart_decimals(metrics)
+    labels_format = "#,##0" + ("." + "0" * decimals if decimals else "")
     ticks_format = "#,##0" if max(map(abs, values), default=0) >= 1000 else "General"
     data = CategoryChartData(number_format=labels_format)
     data.categories = [row.name for row in metrics.rows]

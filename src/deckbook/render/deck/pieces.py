@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Callable, Protocol
 
@@ -31,6 +32,7 @@ BAR_GAP = 0.8
 #: The share of a metrics block's width its table of numbers takes at most, and at most to keep its rows
 #: unwrapped; the chart has the rest.
 METRICS_TABLE_SHARE, METRICS_TABLE_MOST = 0.42, 0.5
+MAX_CHART_DECIMALS = 3  # the decimals a chart's value labels show at most
 
 
 @dataclass(frozen=True)
@@ -861,10 +863,16 @@ def _significant(value: float) -> str:
     return f"{round(value, 2 - math.floor(math.log10(value))):,.0f}"
 
 
+def chart_decimals(block: model.Metrics) -> int:
+    """Return the decimals every value label of `block`'s chart shows: the most any value has (at most 3)."""
+    places = [-Decimal(repr(float(v))).normalize().as_tuple().exponent for row in block.rows
+              for v in (row.before, row.after)]
+    return min(max([0, *places]), MAX_CHART_DECIMALS)
+
+
 def chart_number(block: model.Metrics, value: float) -> str:
-    """Return `value` as the chart shows it: thousands grouped when every value is whole, else as it is."""
-    whole = all(float(v).is_integer() for row in block.rows for v in (row.before, row.after))
-    return f"{value:,.0f}" if whole else f"{value:g}"
+    """Return `value` as the chart's value label shows it: thousands grouped, all labels with one precision."""
+    return f"{value:,.{chart_decimals(block)}f}"
 
 
 def _number(value: float) -> str:
