@@ -156,6 +156,28 @@ def test_running_heads_name_the_chapter_and_the_section(pdf):
     assert running[perf] == "2 Patterns | 2.3 Performance"
 
 
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_long_running_heads_are_cut_with_an_ellipsis_inside_the_margins(tmp_path, theme):
+    long = "A chapter title far too long for half of a running head, about axum, tokio, sqlx and tower"
+    section = "tokio::sync::RwLock when the write guard is held across an await point in a handler"
+    c = course(tmp_path, chapter("01", long, slide(long, level=1), slide(section, *(para("Words " * 400),) * 2)))
+    path = handbook.render(c, theme, tmp_path / "h.pdf", Options())
+    # The clipped text stays in the PDF (pdfplumber reads it): look at the ink instead, at 2 px per mm.
+    subprocess.run(["pdftoppm", "-r", "50.8", "-f", "4", "-l", "4", "-gray", "-png", str(path), str(tmp_path / "p")],
+                   check=True)
+    from PIL import Image
+
+    page = Image.open(next(tmp_path.glob("p-*.png"))).convert("L")
+    margins = theme.spec.margins
+    band = page.crop((0, 0, page.width, round(margins.top * 2)))  # above the text area: the running heads
+    inked = [x for x in range(band.width) if min(band.getpixel((x, y)) for y in range(band.height)) < 160]
+    assert inked, "no running head drawn"
+    assert inked[0] >= margins.inner * 2 - 1 and inked[-1] <= band.width - margins.outer * 2 + 1
+    gaps = [b - a for a, b in zip(inked, inked[1:])]
+    assert max(gaps) >= 6  # the two heads keep at least 3 mm apart: neither runs into the other
+    assert heads(path)[3].startswith("1 A chapter title")
+
+
 def test_cross_reference_gives_section_and_page(pdf):
     text = re.sub(r"\s+", " ", "\n".join(texts(pdf())))
     folio = dict(contents(pdf()))["1.2 The router"]
