@@ -333,7 +333,8 @@ def report(rows: list[Row], prof: dict | None = None) -> str:
                   f"profiler, {prof['profiled']:.2f} s with it. Its HTML: {prof['html_kib']:.0f} KiB, "
                   f"{prof['elements']} elements, {prof['spans']} of them `<span>`s.", "",
                   "| phase | share of the time |", "|---|---|"]
-        lines += [f"| {label} | {share:.0%} |" for label, share in prof["shares"].items()]
+        lines += [f"| {label} | {share:.1%} |" if share < 0.01 else f"| {label} | {share:.0%} |"
+                  for label, share in prof["shares"].items()]
     return "\n".join(lines) + "\n"
 
 
