@@ -358,7 +358,7 @@ def test_metrics_is_a_native_chart_with_computed_improvement(tmp_path, theme):
     assert grid.cell(1, 3).text_frame.text == "−42\u00a0%"
     assert grid.cell(2, 3).text_frame.text == "3.2× faster"
     assert "wrk, 2026-11-20" in shape_texts(s)
-    assert value_formats(chart) == {"#,##0"}  # whole values: grouped, no decimals
+    assert value_formats(chart) == {"General"}  # under 1 000: each value as it is
 
 
 def test_chart_value_labels_share_one_precision(tmp_path, theme):

@@ -278,5 +278,8 @@ def test_chart_values_shrink_to_fit_over_their_bars(theme):
     precise = m.Metrics("Latency", "ms", True, (m.MetricRow("p50", 1234.5, 2.25), m.MetricRow("p99", 3, 1e-9)),
                         "before", "after", "", loc(3))
     assert [pieces.chart_number(precise, v) for v in (1234.5, 2.25, 3)] == ["1,234.500", "2.250", "3.000"]
+    small = m.Metrics("Latency", "ms", True, (m.MetricRow("p50", 36.9, 2.74), m.MetricRow("p99", 38.8, 7)),
+                      "before", "after", "", loc(3))
+    assert [pieces.chart_number(small, v) for v in (36.9, 2.74, 7)] == ["36.9", "2.74", "7"]
     assert charts[0].label_size < charts[1].label_size == pieces.round_size(0.85 * charts[1].size)
     assert charts[0].label_size >= theme.spec.deck.min_table_size

@@ -18,10 +18,9 @@ def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
     """Add a clustered column chart of `frame.metrics`: one category per row, before and after series."""
     metrics, colors = frame.metrics, theme.spec.colors
     values = [v for row in metrics.rows for v in (row.before, row.after)]
-    # Labels: thousands grouped and one precision for all, as `pieces.chart_number` measures them.
-    # Ticks: grouped where no decimal would be shown.
+    # Labels as `pieces.chart_number` measures them; ticks grouped where no decimal would be shown.
     decimals = chart_decimals(metrics)
-    labels_format = "#,##0" + ("." + "0" * decimals if decimals else "")
+    labels_format = "General" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
     ticks_format = "#,##0" if max(map(abs, values), default=0) >= 1000 else "General"
     data = CategoryChartData(number_format=labels_format)
     data.categories = [row.name for row in metrics.rows]

@@ -863,16 +863,23 @@ def _significant(value: float) -> str:
     return f"{round(value, 2 - math.floor(math.log10(value))):,.0f}"
 
 
-def chart_decimals(block: model.Metrics) -> int:
-    """Return the decimals every value label of `block`'s chart shows: the most any value has (at most 3)."""
-    places = [-Decimal(repr(float(v))).normalize().as_tuple().exponent for row in block.rows
-              for v in (row.before, row.after)]
+def chart_decimals(block: model.Metrics) -> int | None:
+    """Return the decimals every value label of `block`'s chart shows, or None to show each value as it is.
+
+    Values under 1 000 are shown as they are (2.74 and 36.9, not 2.74 and 36.90); when some value
+    needs thousands grouped, every label has the precision of the most precise value (at most 3).
+    """
+    values = [float(v) for row in block.rows for v in (row.before, row.after)]
+    if max(map(abs, values), default=0) < 1000:
+        return None
+    places = [-Decimal(repr(v)).normalize().as_tuple().exponent for v in values]
     return min(max([0, *places]), MAX_CHART_DECIMALS)
 
 
 def chart_number(block: model.Metrics, value: float) -> str:
-    """Return `value` as the chart's value label shows it: thousands grouped, all labels with one precision."""
-    return f"{value:,.{chart_decimals(block)}f}"
+    """Return `value` as the chart's value label shows it (see `chart_decimals`)."""
+    decimals = chart_decimals(block)
+    return f"{value:g}" if decimals is None else f"{value:,.{decimals}f}"
 
 
 def _number(value: float) -> str:
