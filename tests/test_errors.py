@@ -420,6 +420,15 @@ CONTENT_CASES = [
     Case("placeholder-in-course-yaml", {"01.md": H1}, [
         f"course.yaml:2:12: error: template placeholder left in the course: [Describe the course] ({HINT_PLACEHOLDER})",
     ], course_yaml="title: T\nsubtitle: '[Describe the course]'\n"),
+    Case("placeholder-in-included-files", {
+        "01.md": H1 + '```text include="out.txt"\n```\n\n```rust include="lib.rs"\n```\n\n'
+                      '```metrics include="data/m.yaml"\n```\n',
+        "out.txt": "GET /users\n[Describe the response]\n",
+        "lib.rs": "let v = [value];\n",  # typed code may use brackets
+        "data/m.yaml": "lower_is_better: true\nrows:\n  - {name: '[scenario]', before: 1, after: 2}\n"}, [
+        f"data/m.yaml:3:13: error: template placeholder left in the course: [scenario] ({HINT_PLACEHOLDER})",
+        f"out.txt:2:1: error: template placeholder left in the course: [Describe the response] ({HINT_PLACEHOLDER})",
+    ]),
 ]
 
 

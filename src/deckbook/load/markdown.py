@@ -168,6 +168,7 @@ class ChapterParser:
         self.path = path
         self.text = text
         self.lines = text.split("\n")
+        self._scanned: set[Path] = set()  # included files already scanned for placeholders
         self.diags = diags
         self.sources = sources
         self.links: list[tuple[str, Location]] = []
@@ -380,6 +381,12 @@ class ChapterParser:
             text = includes.read_text(source, self.diags)
             if text is None:
                 return []
+            if language in (*PLAIN_LANGUAGES, *STRUCTURED) and source not in self._scanned:
+                # Text and data files are content: a template placeholder in them is one in the course.
+                # (Typed code may use brackets, as in the chapters.)
+                self._scanned.add(source)
+                for number, line in enumerate(text.split("\n"), 1):
+                    placeholders.scan(line, source, number, self.diags)
             body = includes.region(text, attrs.get("anchor"), source, self._loc(node, "anchor="), self.diags)
             if body is None:
                 return []
