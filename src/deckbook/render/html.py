@@ -677,6 +677,8 @@ _BLOCKS: dict[type, Callable[[_Writer, object, _Env], str]] = {
 #: lays out text that ends in a space as one box; when that box fits its line only without its trailing
 #: space, `split_first_line` decides it does not fit at all and keeps only its first word on the line
 #: ("… If every request" / "that" / "misses queried …"). A text box that does not end in a space fits.
+#: (weasyprint/text/line_break.py, step 3 of `split_first_line`; no upstream issue found for it: the
+#: reproduction is `test_text_before_an_inline_element_keeps_its_line`.)
 SPACE_BEFORE_ELEMENT = "<span> </span>"
 
 _INLINES: dict[type, Callable[[_Writer, Inline, bool], str]] = {
