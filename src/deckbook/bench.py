@@ -26,7 +26,6 @@ import zipfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-import pikepdf
 import psutil
 
 from .load import includes
@@ -290,8 +289,9 @@ def profile(course: Path = SOURCE) -> dict:
 
 
 def _pages(pdf: Path) -> int:
-    with pikepdf.open(pdf) as doc:
-        return len(doc.pages)
+    from .render.stitch import page_count
+
+    return page_count(pdf)
 
 
 def report(rows: list[Row], prof: dict | None = None) -> str:

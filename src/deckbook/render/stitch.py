@@ -42,6 +42,12 @@ class Plan:
     object_streams: bool = True  # PDF/A-1 (PDF 1.4) allows none
 
 
+def page_count(pdf: Path) -> int:
+    """Return the number of pages of the PDF at `pdf`."""
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
 def stitch(plan: Plan, out: Path) -> Path:
     """Write the book that `plan` describes to `out` (atomically) and return `out`."""
     sources = [pikepdf.open(path) for path in plan.parts]
