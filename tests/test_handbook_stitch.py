@@ -20,7 +20,7 @@ import pytest
 
 from deckbook import build as b
 from deckbook.errors import Location
-from deckbook.model import Image, Link, Paragraph
+from deckbook.model import Course, Image, Link, Paragraph
 from deckbook.options import Options
 from deckbook.render import book, handbook, pool, stitch
 from deckbook.render import html as writer
@@ -214,15 +214,19 @@ def test_a_rebuild_lays_out_nothing_and_writes_the_same_bytes(tmp_path, theme, m
     assert spy.take() == []
 
 
+def with_chapter_two(root: Path, edit) -> Course:
+    """Return the referring course with chapter 2's slides replaced by `edit(its slides)`."""
+    c = referring_course(root, pad=2)
+    return course(root, c.chapters[0], chapter("02-two", "Two", *edit(c.chapters[1].slides)), c.chapters[2])
+
+
 def test_an_edit_lays_out_that_chapter_again_and_shows(tmp_path, theme, monkeypatch):
     spy = Spy(monkeypatch)
     root = tmp_path / "course"
     render(referring_course(root, pad=2), theme, tmp_path / "out" / "a.pdf")
     spy.take()
-    edited = referring_course(root, pad=2)
-    two = edited.chapters[1]
-    slides = (two.slides[0], slide("Second detail", para("A sentence the edit added."), *filler(2)))
-    edited = course(root, edited.chapters[0], chapter("02-two", "Two", *slides), edited.chapters[2])
+    edited = with_chapter_two(root, lambda two: (two[0], slide("Second detail", para("A sentence the edit added."),
+                                                                *filler(2))))
     after = render(edited, theme, tmp_path / "out" / "a.pdf")
     assert spy.take() == ["part"]  # chapter 2 only: its length, and so every number, stayed
     assert "A sentence the edit added." in flat("\n".join(texts(tmp_path / "out" / "a.pdf")))
@@ -234,10 +238,7 @@ def test_a_chapter_that_grows_moves_the_numbers_after_it(tmp_path, theme, monkey
     root = tmp_path / "course"
     render(referring_course(root, pad=2), theme, tmp_path / "out" / "a.pdf")
     spy.take()
-    grown = referring_course(root, pad=2)
-    two = grown.chapters[1]
-    grown = course(root, grown.chapters[0], chapter("02-two", "Two", *two.slides, slide("More", *filler(8))),
-                   grown.chapters[2])
+    grown = with_chapter_two(root, lambda two: (*two, slide("More", *filler(8))))
     after = render(grown, theme, tmp_path / "out" / "a.pdf")
     # Chapter 2 grew; chapter 1 (refers to chapter 3), chapter 3 (refers to itself) and the contents
     # print numbers that moved: laid out again. Folio documents for the new pages may be added.

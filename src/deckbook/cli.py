@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import DeckbookError, Diagnostic
+from .errors import DeckbookError
 from .options import PDF_VARIANTS, Options
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
