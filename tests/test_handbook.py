@@ -21,8 +21,9 @@ from deckbook.model import (
     Question, Slide, Strike, Strong, Table, Text,
 )
 from deckbook.options import Options
-from deckbook.render import handbook, svg
-from deckbook.render import html as writer
+from deckbook.render import handbook
+from deckbook.render.handbook import svg
+from deckbook.render.handbook import writer
 from deckbook.theme import SHIPPED_THEMES, load_theme
 
 # --- builders ----------------------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from deckbook import build as b
 from deckbook.errors import Location
 from deckbook.model import Course, Image, Link, Paragraph
 from deckbook.options import Options
-from deckbook.render import book, handbook, pool, stitch
-from deckbook.render import html as writer
+from deckbook.render import handbook, pool
+from deckbook.render.handbook import book, stitch
+from deckbook.render.handbook import writer
 from deckbook.theme import load_theme
 from test_handbook import L, chapter, code, course, ins, para, png, slide, theme  # noqa: F401
 from test_handbook_pdf import MM, contents, outline, texts

@@ -247,7 +247,8 @@ def profile(course: Path = SOURCE) -> dict:
 
     from .build import load
     from .options import Options
-    from .render import handbook, stitch
+    from .render import handbook
+    from .render.handbook import stitch
     from .render.pool import Inline
 
     loaded, theme, _ = load(course, None, False)
@@ -289,7 +290,7 @@ def profile(course: Path = SOURCE) -> dict:
 
 
 def _pages(pdf: Path) -> int:
-    from .render.stitch import page_count
+    from .render.handbook.stitch import page_count
 
     return page_count(pdf)
 

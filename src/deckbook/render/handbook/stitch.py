@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-#: How a link from one part to an anchor in another is written before the stitch (see `render.book`).
+#: How a link from one part to an anchor in another is written before the stitch (see `render.handbook.book`).
 MARK = "deckbook-anchor:"
 
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..errors import RenderError
+from ...errors import RenderError
 from . import stitch
-from .html import ChapterFacts
+from .writer import ChapterFacts
 
 FRONT = 0  # the index of the front matter among the parts
 FOLIO_CHUNK = 32  # pages per folio document (even: each starts on a right-hand page)

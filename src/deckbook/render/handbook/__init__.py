@@ -4,7 +4,7 @@ The one module that imports WeasyPrint. `html()` is pure (golden tests read it);
 theme's stylesheets, fetches files through a sandbox that serves only the course and theme folders, and
 writes the PDF with the metadata, the PDF variant and dates taken from the course, not the clock.
 
-The book is laid out in parts, in worker processes, and stitched (see `render.book`): the cover and
+The book is laid out in parts, in worker processes, and stitched (see `render.handbook.book`): the cover and
 contents, then each chapter, each its own document, cached, so a rebuild lays out only what changed.
 Tagged PDF (the PDF/UA variants) is laid out as one document: its structure tree does not survive the
 stitch.
@@ -38,14 +38,15 @@ from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .. import __version__, cache, highlight
-from ..errors import Diagnostic, Location, RenderError
-from ..model import Course
-from ..options import Options
-from ..theme import SHIPPED_THEMES, Colours, Theme
-from . import book, fontmetrics, stitch, svg
-from . import html as writer
-from . import pool as pools
+from ... import __version__, cache, highlight
+from ...errors import Diagnostic, Location, RenderError
+from ...model import Course
+from ...options import Options
+from ...theme import SHIPPED_THEMES, Colours, Theme
+from ..common import fontmetrics
+from . import book, stitch, svg
+from . import writer
+from .. import pool as pools
 
 TEMPLATE = "handbook.html.j2"
 STYLESHEET = "handbook.css"

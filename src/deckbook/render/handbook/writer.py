@@ -20,15 +20,15 @@ from html import unescape
 
 from markupsafe import Markup, escape
 
-from .. import highlight
-from ..errors import Diagnostics, Location, RenderError
-from ..model import (
+from ... import highlight
+from ...errors import Diagnostics, Location, RenderError
+from ...model import (
     BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, Emph, Heading, Image,
     Inline, Inlines, LineBreak, Link, ListItem, Metrics, Only, Paragraph, Slide, Strike, Strong, Table, Text,
     plain,
 )
 from . import svg
-from .fontmetrics import columns as char_columns
+from ..common.fontmetrics import columns as char_columns
 
 WRAP_MARK = "\u21aa"  # ↪ starts the continuation of a code line that was too long for the page
 

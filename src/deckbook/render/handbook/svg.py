@@ -12,8 +12,8 @@ from typing import Callable
 
 from markupsafe import escape
 
-from ..model import Answer, DecisionTree, Metrics, Question
-from ..theme import Colours
+from ...model import Answer, DecisionTree, Metrics, Question
+from ...theme import Colours
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
