@@ -163,7 +163,7 @@ def test_template_master_and_layouts_are_16_9(theme):
 
 
 def test_every_block_type_has_a_deck_rule():
-    assert set(m.BLOCK_TYPES) <= set(pieces._BLOCKS)
+    assert set(m.BLOCK_TYPES) <= set(pieces.BLOCKS)
     assert set(m.BLOCK_TYPES) <= set(layout._NOTES)
 
 

@@ -255,17 +255,17 @@ def test_a_table_shrinks_before_it_breaks_a_word_and_says_so(theme):
 
 def test_columns_share_the_width_without_breaking_words():
     spans = pieces.Spans(unbroken=(60.0, 90.0, 40.0), natural=(80.0, 400.0, 300.0), body=(80.0, 400.0, 300.0))
-    widths = pieces._share(spans, 400)
+    widths = pieces.share(spans, 400)
     assert sum(widths) == pytest.approx(400)
     assert widths[0] == pytest.approx(80)  # a narrow column keeps its natural width
     assert widths[1] == pytest.approx(widths[2]) == pytest.approx(160)  # wide ones share the rest
     spans = pieces.Spans(unbroken=(60.0, 250.0, 40.0), natural=(80.0, 400.0, 300.0), body=(80.0, 400.0, 300.0))
-    widths = pieces._share(spans, 400)
+    widths = pieces.share(spans, 400)
     assert widths == pytest.approx([75, 250, 75])  # the long word keeps its width, the others share the rest
-    roomy = pieces._share(spans, 1560)
+    roomy = pieces.share(spans, 1560)
     assert roomy == pytest.approx([160, 800, 600])  # room to spare spreads in proportion
     headed = pieces.Spans(unbroken=(40.0, 40.0, 40.0), natural=(200.0, 200.0, 200.0), body=(150.0, 60.0, 60.0))
-    assert pieces._share(headed, 300) == pytest.approx([150, 75, 75])  # headers wrap before body rows do
+    assert pieces.share(headed, 300) == pytest.approx([150, 75, 75])  # headers wrap before body rows do
 
 
 def test_chart_values_shrink_to_fit_over_their_bars(theme):

@@ -107,7 +107,7 @@ def _full_lines_deck(theme: Theme, out: Path) -> Path:
     slides = []
     for runs in _paragraphs(theme):
         for size in LINE_SIZES:
-            parts = [measure.Piece(r.text, pieces._face(r)) for r in runs]
+            parts = [measure.Piece(r.text, pieces.run_face(r)) for r in runs]
             _, width = measure.widths_needed(parts, ctx.body, size)
             if width > geo.inner_w:
                 continue

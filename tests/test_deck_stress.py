@@ -16,7 +16,7 @@ from deckbook.errors import Location
 from deckbook.load import load_course
 from deckbook.options import Options
 from deckbook.render import deck
-from deckbook.render.deck import diagram, layout, pieces, template
+from deckbook.render.deck import diagram, layout, measure, pieces, template
 from deckbook.render.deck.frames import CodeFrame, TableFrame, TextFrame, TreeFrame
 from deckbook.theme import load_theme
 
@@ -99,7 +99,7 @@ def test_every_text_fits_its_box_by_the_font_measurement(plan, theme):
                     assert lines * tree.pitch + 2 * diagram.PAD <= node.h + EPS, (where, node.text)
                     widest = max(ctx.body.width(w, "bold" if node.question else "regular", tree.size)
                                  for w in node.text.split())
-                    assert widest <= inner * pieces.WRAP_SAFETY, (where, node.text)  # no word broken
+                    assert widest <= inner * measure.WRAP_SAFETY, (where, node.text)  # no word broken
 
 
 def test_no_frame_leaves_the_slide_or_enters_the_footer_zone(plan, theme):

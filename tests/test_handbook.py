@@ -500,10 +500,6 @@ def test_svg_escapes_text(theme):
     assert "a &lt; b &amp; c" in svg.decision_tree(tree, drawing_style(theme), "x")
 
 
-def test_mix_blends_colours():
-    assert svg.mix("#000000", "#FFFFFF", 0.5) == "#808080"
-
-
 def test_svg_wrap_cuts_long_words_after_punctuation(theme):
     measure = handbook.layout(theme, Options()).drawing.measure
     lines = svg.wrap("tokio::sync::Mutex or RwLock", measure("tokio::sync::Mu", 8.5), 8.5, measure)

@@ -11,7 +11,8 @@ from pptx.util import Pt
 
 from ...theme import Theme
 from .frames import ChartFrame
-from .pieces import BAR_GAP, chart_decimals
+from ..common.colours import tints
+from .pieces.figures import BAR_GAP, chart_decimals
 
 
 def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
@@ -38,7 +39,7 @@ def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
-    for series, colour in zip(chart.plots[0].series, (colors.muted, colors.primary)):
+    for series, colour in zip(chart.plots[0].series, (tints(colors).before, colors.primary)):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(colour)
     plot = chart.plots[0]

@@ -24,7 +24,8 @@ from ...theme import THEME_FILE, Theme
 from . import template
 from .frames import Box, DeckPlan, Para, RectFrame, Run, SlidePlan, TextFrame
 from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece, improvement,
-                     pieces, place_stack, round_size, stack_height, take, tint)
+                     pieces, place_stack, round_size, stack_height, take)
+from ..common.colours import tints
 from .template import Layout, Template
 
 SHRINK_STEPS = 12
@@ -160,7 +161,7 @@ def _footer(geo: Geometry, ctx: Context, layout: Layout, kind: str) -> dict:
         return {"footer": ""}
     if geo.follow and layout.has_footers:
         return {"footer": "template"}
-    colour = tint(ctx.colors.primary, 0.6) if _dark(geo, layout, kind) else ctx.colors.muted
+    colour = tints(ctx.colors).footer_on_dark if _dark(geo, layout, kind) else ctx.colors.muted
     return {"footer": "own", "footer_color": colour}
 
 
@@ -234,7 +235,7 @@ def _cover(course: Course, geo: Geometry, ctx: Context) -> SlidePlan:
     meta, deck = course.meta, ctx.deck
     layout = choose_layout(ctx, geo, "title")
     dark = _dark(geo, layout, "title")
-    light = tint(ctx.colors.primary, 0.8)
+    light = tints(ctx.colors).on_dark
     sub_colour, meta_colour = (light, light) if dark else (ctx.colors.primary, ctx.colors.muted)
     sub_size, meta_size = round_size(deck.body_size * 1.2), deck.min_body_size
     subtitle = Para((Run(meta.subtitle),), sub_size, ctx.pitch(sub_size), color=sub_colour)

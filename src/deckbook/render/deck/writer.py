@@ -25,7 +25,7 @@ from ...theme import Theme
 from . import chart, package, xml
 from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, Para, RectFrame, Run, SlidePlan,
                      TableFrame, TextFrame, TreeFrame)
-from .pieces import tint
+from ..common.colours import tints
 
 #: Field ids are GUIDs; a fixed one keeps saves reproducible.
 SLIDENUM_GUID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
@@ -391,7 +391,7 @@ def _draw_tree(slide: Slide, frame: TreeFrame, pen: Pen) -> None:
     for node in tree.nodes:
         box = Box(frame.box.x + node.x, frame.box.y + node.y, node.w, node.h)
         fill, line, text = ((colors.primary, None, colors.background) if node.question else
-                            (tint(colors.primary, 0.88), colors.primary, colors.primary))
+                            (tints(colors).answer, colors.primary, colors.primary))
         shape = _rect(slide, box, fill, line, rounded=node.question, width=1.25)
         shape.name = "Question" if node.question else "Answer"
         xml.body(shape._element.txBody, wrap=True, anchor="ctr", inset_x=4, inset_y=4)

@@ -44,6 +44,7 @@ from ...model import Course
 from ...options import Options
 from ...theme import SHIPPED_THEMES, Colours, Theme
 from ..common import fontmetrics
+from ..common.colours import tints
 from . import book, stitch, svg
 from . import writer
 from .. import pool as pools
@@ -185,15 +186,9 @@ def tokens_css(theme: Theme, options: Options) -> str:
 
 def _tints(colors: Colours) -> dict[str, str]:
     """Return light backgrounds derived from the palette (callouts, notes, answers, code titles)."""
-    white = "#FFFFFF"
-    return {
-        "--c-tip-bg": svg.mix(colors.tip, white, 0.92),
-        "--c-note-bg": svg.mix(colors.note, white, 0.92),
-        "--c-warning-bg": svg.mix(colors.warning, white, 0.9),
-        "--c-notes-bg": svg.mix(colors.accent, white, 0.94),
-        "--c-code-head": svg.mix(colors.code_border, colors.code_background, 0.45),
-        "--c-rule": svg.mix(colors.muted, white, 0.6),
-    }
+    t = tints(colors)
+    return {"--c-tip-bg": t.tip, "--c-note-bg": t.note, "--c-warning-bg": t.warning,
+            "--c-notes-bg": t.notes, "--c-code-head": t.code_head, "--c-rule": t.rule}
 
 
 def _stylesheet_paths(theme: Theme, options: Options, *extra: str) -> tuple[Path, ...]:

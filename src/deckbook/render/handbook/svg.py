@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from ...model import Answer, DecisionTree, Metrics, Question
 from ...theme import Colours
+from ..common.colours import tints
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -27,13 +28,6 @@ class Style:
     font_size: float
     measure: Callable[[str, float], float]  # width of text at a size
     width: float  # the widest the drawing may be
-
-
-def mix(colour: str, other: str, share: float) -> str:
-    """Return `colour` blended with `other`, `share` (0…1) being how much of `other` goes in."""
-    a = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b))
 
 
 def wrap(text: str, width: float, size: float, measure: Callable[[str, float], float]) -> list[str]:
@@ -149,7 +143,7 @@ def decision_tree(tree: DecisionTree, style: Style, label: str, yes: str = "yes"
     width = leaves * node_w + (leaves - 1) * _H_GAP
     height = row_y[-1] + row_h[-1]
     c = style.colors
-    answer_fill = mix(c.primary, "#FFFFFF", 0.88)
+    answer_fill = tints(c).answer
     body: list[str] = []
     for n in nodes:
         top, h = row_y[n.depth], row_h[n.depth]
@@ -207,7 +201,7 @@ def bar_chart(metrics: Metrics, style: Style, fmt: Callable[[float], str], label
     c = style.colors
     size = style.font_size
     measure = style.measure
-    before_fill = mix(c.muted, "#FFFFFF", 0.55)
+    before_fill = tints(c).before
     name_w = min(max(measure(r.name, size) for r in metrics.rows) + 8, style.width * 0.3)
     value_w = max(measure(fmt(v), size) for r in metrics.rows for v in (r.before, r.after)) + 6
     bar_w = style.width - name_w - value_w
