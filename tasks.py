@@ -1,6 +1,8 @@
 """deckbook's task menu: each task calls the package (see `invoke --list`)."""
 
-from invoke import Exit, task
+import sys
+
+from invoke import Collection, Exit, task
 
 from deckbook import project
 
@@ -8,27 +10,6 @@ from deckbook import project
 def _done(code: int) -> None:
     if code:
         raise Exit(code=code)
-
-
-@task(help={"course": "a slug under content/ or a path (default: every course)", "version": "override the version",
-            "paper": "a4 or letter", "print": "print-shop PDF (bleed, crop marks)", "pdf_variant": "e.g. pdf/a-3b",
-            "strict": "warnings are errors", "quiet": "errors only"})
-def build(c, course=None, version=None, paper=None, print=False, pdf_variant=None, strict=False, quiet=False):
-    """Build the deck and both handbooks of every course (or one)."""
-    _done(project.run("build", course, *project.flags(version, paper, print, pdf_variant, strict, quiet)))
-
-
-@task(help={"course": "slug or path (default: every course)", "version": "override the version"})
-def deck(c, course=None, version=None, strict=False, quiet=False):
-    """Build the slide deck (.pptx) only."""
-    _done(project.run("deck", course, *project.flags(version, strict=strict, quiet=quiet)))
-
-
-@task(help={"course": "slug or path (default: every course)", "version": "override the version",
-            "paper": "a4 or letter", "print": "print-shop PDF", "pdf_variant": "e.g. pdf/a-3b or pdf/ua-1"})
-def handbook(c, course=None, version=None, paper=None, print=False, pdf_variant=None, strict=False, quiet=False):
-    """Build the handbooks (student and trainer PDF) only."""
-    _done(project.run("handbook", course, *project.flags(version, paper, print, pdf_variant, strict, quiet)))
 
 
 @task(help={"course": "slug or path (default: every course)", "strict": "warnings are errors",
@@ -82,3 +63,9 @@ def bench(c, scales="1,10,50", runs=3, pandoc=True, profile=True):
 def measure(c, course=None):
     """Re-run the course's measurements (its `measure` crate rewrites the data/ its metrics blocks read)."""
     _done(project.measure(course))
+
+
+# `build` and one task per group of outputs (deck, handbook, …), made from deckbook.outputs.OUTPUTS.
+ns = Collection.from_module(sys.modules[__name__])
+for group_task in project.output_tasks():
+    ns.add_task(group_task)

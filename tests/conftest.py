@@ -56,3 +56,16 @@ def make_course(tmp_path: Path):
 @pytest.fixture(scope="session")
 def mini() -> Path:
     return FIXTURES / "mini"
+
+
+@pytest.fixture
+def outputs_registry():
+    """Yield deckbook's registry of outputs, to add to or replace; its entries and order come back afterwards."""
+    from deckbook.outputs import OUTPUTS
+
+    saved = dict(OUTPUTS)
+    try:
+        yield OUTPUTS
+    finally:
+        OUTPUTS.clear()
+        OUTPUTS.update(saved)

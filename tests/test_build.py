@@ -15,11 +15,12 @@ import pytest
 from deckbook import build as b
 from deckbook.errors import ContentError
 from deckbook.options import Options
+from deckbook.outputs import Output
 
 CALLS: list[str] = []
 
 
-def fake_render(course, theme, out, options):
+def fake_render(course, theme, out, options, pool=None):
     CALLS.append(options.edition)
     text = f"{course.meta.title} {course.meta.version} {options.edition} {len(course.chapters)}"
     if "BOOM" in course.meta.title:
@@ -29,13 +30,13 @@ def fake_render(course, theme, out, options):
 
 
 @pytest.fixture
-def fake_outputs(monkeypatch):
+def fake_outputs(monkeypatch, outputs_registry):
     module = types.ModuleType("fake_renderer")
     module.render = fake_render
     monkeypatch.setitem(sys.modules, "fake_renderer", module)
-    monkeypatch.setattr(b, "OUTPUTS", {"deck": b.Output("fake_renderer", ".txt"),
-                                       "handbook": b.Output("fake_renderer", ".pdf")})
-    monkeypatch.setattr(b, "check", lambda course, theme, diags, strict=False: diags)
+    outputs_registry.clear()
+    outputs_registry["deck"] = Output("fake_renderer", ".txt", "deck", "fake deck", ("paper",))
+    outputs_registry["handbook"] = Output("fake_renderer", ".pdf", "handbook", "fake handbook", ("paper",))
     CALLS.clear()
     return ("deck", "handbook")
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import importlib
 import os
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -20,30 +19,13 @@ from . import cache
 from .errors import Diagnostic, Diagnostics, Location, RenderError
 from .load import find_course
 from .options import Options
+from .outputs import OUTPUTS
 from .render.pool import Inline, workers
 
 if TYPE_CHECKING:  # loading a course is imported when one is loaded: a no-op build needs none of it
     from . import model as m
     from .theme import Theme
 
-
-@dataclass(frozen=True)
-class Output:
-    """One artefact: the renderer module that makes it, its file-name suffix, its edition."""
-
-    module: str
-    suffix: str
-    edition: str = "student"
-    pooled: bool = False  # the renderer takes the build's worker pool (`pool=`) and splits its work there
-
-
-#: The registry of outputs. A new format is one renderer module and one line here.
-OUTPUTS: dict[str, Output] = {
-    "deck": Output("deckbook.render.deck", ".pptx"),
-    "handbook": Output("deckbook.render.handbook", ".pdf", pooled=True),
-    "handbook-trainer": Output("deckbook.render.handbook", "-trainer.pdf", "trainer", pooled=True),
-}
-GROUPS = {"all": tuple(OUTPUTS), "deck": ("deck",), "handbook": ("handbook", "handbook-trainer")}
 
 Progress = Callable[[str, float], None]
 
@@ -70,11 +52,12 @@ def load(course_ref: str | Path, version: str | None = None, strict: bool = Fals
     return course, theme, diags
 
 
-def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[str, ...] = GROUPS["all"],
+def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[str, ...] | None = None,
           options: Options = Options(), version: str | None = None, jobs: int | None = None,
           progress: Progress | None = None) -> Result:
     """Build `outputs` of one course into `out_dir` (default build/<slug>/); unchanged outputs are kept."""
     started = time.perf_counter()
+    outputs = outputs or tuple(OUTPUTS)
     root = find_course(course_ref)
     out_dir = out_dir or Path("build") / root.name
     manifest = cache.Manifest(out_dir)
@@ -84,12 +67,11 @@ def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[st
         return Result(root.name, manifest.data["version"], cached, (), ())
     course, theme, diags = load(root, version, options.strict)
     _tell(progress, "load", _since(started))
-    if "deck" in outputs:
-        check(course, theme, diags, options.strict)
+    check(course, theme, diags, options.strict, outputs)
     inputs = [*course.sources, *theme.files]
     key = cache.inputs_key(root, [*inputs, *_globbed(root, theme.folders)])
     targets = {name: output_path(course, out_dir, name) for name in outputs}
-    keys = {name: cache.output_key(key, name, options, version) for name in outputs}
+    keys = {name: cache.output_key(key, name, OUTPUTS[name].options(options), version) for name in outputs}
     todo = [name for name in outputs if not manifest.fresh(name, keys[name], targets[name])]
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
@@ -112,12 +94,9 @@ def render_all(names: list[str], course: m.Course, theme: Theme, targets: dict[s
                jobs: int | None = None, progress: Progress | None = None) -> None:
     """Render each output in `names`; all share one pool of worker processes (default: one per core).
 
-    A thread per output waits for it: a plain renderer is one task in the pool, a pooled one (the
-    handbook) submits its chapters there, so both editions' chapters and the deck keep every core busy.
+    A thread per output waits for it; each renderer submits its work to the pool (the deck as one task,
+    the handbook chapter by chapter), so both editions' chapters and the deck keep every core busy.
     """
-    jobs = jobs or os.cpu_count() or 1
-    if not any(OUTPUTS[name].pooled for name in names):
-        jobs = min(jobs, len(names))  # one process per output is all plain renderers can use
     with _source_date(course.meta.date), workers(jobs) as pool:
         if isinstance(pool, Inline) or len(names) <= 1:
             for name in names:
@@ -134,25 +113,21 @@ def render(name: str, course: m.Course, theme: Theme, target: Path, options: Opt
     """Render output `name` to `target` atomically (a temporary file beside it, then a rename); return seconds."""
     started = time.perf_counter()
     output = OUTPUTS[name]
-    renderer = importlib.import_module(output.module)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    options = replace(options, edition=output.edition)
     try:
-        if output.pooled:
-            renderer.render(course, theme, tmp, options, pool=pool)
-        else:
-            pool.submit(renderer.render, course, theme, tmp, options).result()
+        output.renderer().render(course, theme, tmp, output.options(options), pool)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return time.perf_counter() - started
 
 
-def check(course: m.Course, theme: Theme, diags: Diagnostics, strict: bool = False) -> Diagnostics:
-    """Add the deck's overflow report (shrinks, splits, wraps) to `diags`; raise on errors."""
-    from .render import deck
-
-    diags.extend(deck.report(course, theme))
+def check(course: m.Course, theme: Theme, diags: Diagnostics, strict: bool = False,
+          outputs: tuple[str, ...] | None = None) -> Diagnostics:
+    """Add what each output's renderer reports without rendering (the deck: shrinks, splits, wraps); raise on errors."""
+    renderers = {OUTPUTS[name].module: OUTPUTS[name] for name in outputs or OUTPUTS if OUTPUTS[name].checks}
+    for output in renderers.values():  # one report per renderer module, however many outputs it makes
+        diags.extend(output.renderer().report(course, theme))
     diags.raise_if_errors(RenderError, strict)
     return diags
 
@@ -167,7 +142,7 @@ def _cached_files(root: Path, manifest: cache.Manifest, outputs: tuple[str, ...]
     folders = [p for p in manifest.inputs if p.is_dir()]
     key = cache.inputs_key(root, [*files, *_globbed(root, tuple(folders))])
     targets = {name: manifest.path.parent.parent / entries[name]["file"] for name in outputs}
-    fresh = all(manifest.fresh(name, cache.output_key(key, name, options, version), target)
+    fresh = all(manifest.fresh(name, cache.output_key(key, name, OUTPUTS[name].options(options), version), target)
                 for name, target in targets.items())
     return targets if fresh else None
 

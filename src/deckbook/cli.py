@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DeckbookError
-from .options import PDF_VARIANTS, Options
+from .options import FLAGS, Options
 
 
 DEBUG_ENV = "DECKBOOK_DEBUG"
@@ -61,23 +61,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .outputs import group_help, groups, reads
+
     parser = argparse.ArgumentParser(prog="deckbook", description=__doc__)
     parser.add_argument("--version", action="version", version=f"deckbook {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    for name, func, help_ in (
-        ("build", _build, "deck and both handbooks"),
-        ("deck", _build, "the slide deck (.pptx) only"),
-        ("handbook", _build, "the handbooks (.pdf, student and trainer) only"),
-    ):
-        cmd = sub.add_parser(name, help=help_)
+    for group in groups():  # `build`, then one subcommand per group of outputs (outputs.OUTPUTS)
+        cmd = sub.add_parser(group, help=group_help(group))
         _common(cmd)
         cmd.add_argument("--out", type=Path, help="output folder (default: build/<course>/)")
-        cmd.add_argument("--print", dest="print_mode", action="store_true",
-                         help="print-shop PDF: 3 mm bleed, crop marks, duplex margins")
-        cmd.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the theme's)")
-        cmd.add_argument("--pdf-variant", choices=PDF_VARIANTS, help="PDF/A or PDF/UA variant")
+        for name in reads(group):
+            if name in FLAGS:
+                flag = FLAGS[name]
+                cmd.add_argument(flag.flag, dest=name, help=flag.help, **(
+                    {"choices": flag.choices} if flag.choices else {"action": "store_true"}))
         cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
-        cmd.set_defaults(func=func, outputs=name)
+        cmd.set_defaults(func=_build, group=group)
     cmd = sub.add_parser("check", help="validate content without rendering; list overflow decisions")
     _common(cmd)
     cmd.set_defaults(func=_check)
@@ -100,12 +99,12 @@ def _common(cmd: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import GROUPS, build
+    from .build import build
+    from .outputs import groups
 
-    options = Options(paper=args.paper, print_mode=args.print_mode, pdf_variant=args.pdf_variant, strict=args.strict)
+    options = Options(strict=args.strict, **{name: getattr(args, name) for name in FLAGS if name in args})
     progress = None if args.quiet else _progress
-    result = build(args.path, args.out, GROUPS["all" if args.outputs == "build" else args.outputs],
-                   options, args.course_version, args.jobs, progress)
+    result = build(args.path, args.out, groups()[args.group], options, args.course_version, args.jobs, progress)
     _report(result.warnings, args.quiet)
     if not args.quiet:
         for name, path in result.files.items():

@@ -17,3 +17,25 @@ class Options:
     print_mode: bool = False  # bleed, crop marks, duplex margins, chapters on right-hand pages
     pdf_variant: str | None = None
     strict: bool = False
+
+
+@dataclass(frozen=True)
+class Flag:
+    """How one option is given on the command line (`--paper letter`) and to the tasks (`paper="letter"`)."""
+
+    flag: str
+    help: str
+    choices: tuple[str, ...] = ()  # none: a switch
+
+    @property
+    def parameter(self) -> str:
+        """Return the name a task takes it as: `--pdf-variant` → `pdf_variant`."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+
+#: The options an output may read, as flags. `strict` is given to every command, so it is not here.
+FLAGS: dict[str, Flag] = {
+    "paper": Flag("--paper", "paper size (default: the theme's)", ("a4", "letter")),
+    "print_mode": Flag("--print", "print-shop PDF: 3 mm bleed, crop marks, duplex margins"),
+    "pdf_variant": Flag("--pdf-variant", "PDF/A or PDF/UA variant, e.g. pdf/a-3b", PDF_VARIANTS),
+}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from invoke import Exit, Task
+
 from . import cli
+from .options import FLAGS
+from .outputs import group_help, groups, reads
 
 CONTENT = Path("content")
 BUILD = Path("build")
@@ -26,18 +31,45 @@ def run(verb: str, course: str | None = None, *flags: str) -> int:
     return max(codes, default=0)
 
 
-def flags(version: str | None = None, paper: str | None = None, print_mode: bool = False,
-          pdf_variant: str | None = None, strict: bool = False, quiet: bool = False) -> list[str]:
-    """Return CLI flags for the options a task received."""
-    out = []
-    if version:
-        out += ["--version", version]
-    if paper:
-        out += ["--paper", paper]
-    if pdf_variant:
-        out += ["--pdf-variant", pdf_variant]
-    out += ["--print"] * print_mode + ["--strict"] * strict + ["--quiet"] * quiet
-    return out
+def flags(version: str | None = None, strict: bool = False, quiet: bool = False, **options) -> list[str]:
+    """Return CLI flags for the options a task received (`options` by task parameter: paper, print, pdf_variant)."""
+    out = ["--version", version] if version else []
+    for flag in FLAGS.values():
+        value = options.get(flag.parameter)
+        if value:
+            out += [flag.flag, value] if flag.choices else [flag.flag]
+    return out + ["--strict"] * strict + ["--quiet"] * quiet
+
+
+def output_tasks() -> list[Task]:
+    """Return one invoke task per group of outputs, `build` first."""
+    return [output_task(group) for group in groups()]
+
+
+def output_task(group: str) -> Task:
+    """Return the invoke task that builds a group of outputs (`build`, `deck`, `handbook` …) of every course.
+
+    Its flags are the options its outputs read (outputs.OUTPUTS), so a new output gets its task for free.
+    """
+    chosen = [FLAGS[name] for name in reads(group) if name in FLAGS]
+
+    def body(c, course=None, version=None, strict=False, quiet=False, **options):
+        code = run(group, course, *flags(version, strict, quiet, **options))
+        if code:
+            raise Exit(code=code)
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    body.__signature__ = inspect.Signature([  # type: ignore[attr-defined] # what invoke reads the flags from
+        inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("course", keyword, default=None), inspect.Parameter("version", keyword, default=None),
+        *(inspect.Parameter(flag.parameter, keyword, default=None if flag.choices else False) for flag in chosen),
+        inspect.Parameter("strict", keyword, default=False), inspect.Parameter("quiet", keyword, default=False)])
+    body.__doc__ = f"Build {group_help(group)} of every course (or one)."
+    return Task(body, name=group, help={
+        "course": "a slug under content/ or a path (default: every course)", "version": "override the version",
+        "strict": "warnings are errors", "quiet": "errors only",
+        **{flag.parameter: flag.help + (f" ({'/'.join(flag.choices)})" if 1 < len(flag.choices) < 4 else "")
+           for flag in chosen}})
 
 
 def new(name: str, title: str | None = None) -> int:

@@ -7,6 +7,7 @@ measurement. The default template lives in the default theme (see `template.DEFA
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 from ...errors import Diagnostic, RenderError
@@ -18,8 +19,13 @@ from .layout import plan_deck
 __all__ = ["render", "report", "describe"]
 
 
-def render(course: Course, theme: Theme, out: Path, options: Options) -> Path:
-    """Write the deck of `course` to `out` and return `out`; with `options.strict`, overflow is an error."""
+def render(course: Course, theme: Theme, out: Path, options: Options, pool: Executor | None = None) -> Path:
+    """Write the deck of `course` to `out` and return `out`; with `options.strict`, overflow is an error.
+
+    The deck is one task: in `pool` when given (the build's worker processes), else here.
+    """
+    if pool is not None:
+        return pool.submit(render, course, theme, out, options).result()
     from . import package, writer  # python-pptx: only when a deck is really written
 
     plan = plan_deck(course, theme)
