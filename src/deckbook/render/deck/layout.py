@@ -23,13 +23,14 @@ from ...model import Course, plain
 from ...theme import THEME_FILE, Theme
 from . import template
 from .frames import Box, DeckPlan, Para, RectFrame, Run, SlidePlan, TextFrame
-from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece, improvement,
+from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece,
                      pieces, place_stack, round_size, stack_height, take)
 from ..common.colours import tints
+from ..common.labels import Labels, labels
+from ..common.numbers import change
 from .template import Layout, Template
 
 SHRINK_STEPS = 12
-CONTINUED = " (cont.)"
 #: OOXML layout types, best first: the fallback when a template lacks a layout of the default name (e.g. a
 #: translated template).
 _TYPES = {"title": ("title",), "section": ("secHead",), "content": ("titleOnly", "obj", "tx"), "blank": ("blank",)}
@@ -80,7 +81,7 @@ def geometry(theme: Theme) -> Geometry:
 def plan_deck(course: Course, theme: Theme) -> DeckPlan:
     """Return the deck laid out: a cover, then every chapter's slides; diagnostics say what did not fit."""
     geo = geometry(theme)
-    ctx = Context(theme, area_height=geo.content_bottom)
+    ctx = Context(theme, area_height=geo.content_bottom, words=labels(course.meta.language))
     _check_size(ctx, geo)
     slides = [_cover(course, geo, ctx)]
     for chapter in course.chapters:
@@ -314,7 +315,7 @@ def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePl
     pages, sizes = _fit(ctx, items, title, slide, geo, layout)
     notes = "" if plans else notes_text(slide.notes)
     for n, page in enumerate(pages):
-        page_title = title + CONTINUED if n and title else title
+        page_title = f"{title} {ctx.words.cont}" if n and title else title
         plans.append(_content(ctx, page_title, page, sizes, geo, layout, slide, notes if n == 0 else ""))
     return plans
 
@@ -503,10 +504,10 @@ _NOTES = {
     model.Image: lambda b, lv: f"[image: {b.alt or b.path.name}]",
     model.CodeBlock: lambda b, lv: b.code,
     model.BlockQuote: lambda b, lv: _notes_all(b.blocks, lv),
-    model.Callout: lambda b, lv: f"{b.title or b.kind.capitalize()}: " + _notes_all(b.blocks, lv),
+    model.Callout: lambda b, lv: f"{b.title or getattr(Labels(), b.kind)}: " + _notes_all(b.blocks, lv),
     model.Only: lambda b, lv: _notes_all(b.blocks, lv) if b.target == "slides" else "",
     model.Columns: lambda b, lv: "\n".join(_notes_all(col, lv) for col in b.columns),
     model.DecisionTree: lambda b, lv: _notes_tree(b.root, lv),
-    model.Metrics: lambda b, lv: "\n".join(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} ({improvement(b, r)})"
+    model.Metrics: lambda b, lv: "\n".join(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} ({change(b, r, Labels()).text})"
                                            for r in b.rows),
 }

@@ -26,6 +26,7 @@ from . import chart, package, xml
 from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, Para, RectFrame, Run, SlidePlan,
                      TableFrame, TextFrame, TreeFrame)
 from ..common.colours import tints
+from ..common.labels import labels
 
 #: Field ids are GUIDs; a fixed one keeps saves reproducible.
 SLIDENUM_GUID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
@@ -425,7 +426,9 @@ def _edge_label(slide: Slide, box: Box, child, tree, yes: bool, pen: Pen) -> Non
     label = _text_box(slide, Box(x, box.y + child.y - pitch - 1, width, pitch), wrap=False)
     label.name = "Yes" if yes else "No"
     colour = pen.colors.yes if yes else pen.colors.no
-    para = Para((Run("Yes" if yes else "No", bold=True),), size, pitch, align="r" if yes else "l", color=colour)
+    words = labels(pen.language)
+    text = (words.yes if yes else words.no).capitalize()
+    para = Para((Run(text, bold=True),), size, pitch, align="r" if yes else "l", color=colour)
     _fill_para(_first_para(label), para, pen, slide.part)
 
 

@@ -45,6 +45,7 @@ from ...options import Options
 from ...theme import SHIPPED_THEMES, Colours, Theme
 from ..common import fontmetrics
 from ..common.colours import tints
+from ..common.labels import labels
 from . import book, stitch, svg
 from . import writer
 from .. import pool as pools
@@ -78,7 +79,7 @@ def html(course: Course, theme: Theme, options: Options) -> str:
 def _document(course: Course, theme: Theme, options: Options):
     """Return the body of the handbook and a function rendering the template with some of it."""
     meta = course.meta
-    words = writer.labels(meta.language)
+    words = labels(meta.language)
     trainer = options.edition == "trainer"
     body = writer.body(course, layout(theme, options), words, trainer)
     edition = "trainer" if trainer else "student"

@@ -29,54 +29,10 @@ from ...model import (
 )
 from . import svg
 from ..common.fontmetrics import columns as char_columns
+from ..common.labels import Labels
+from ..common.numbers import change, quantity
 
 WRAP_MARK = "\u21aa"  # ↪ starts the continuation of a code line that was too long for the page
-
-
-# --- labels ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Labels:
-    """The few words the handbook writes itself, in the course's language."""
-
-    contents: str = "Contents"
-    trainer_notes: str = "Trainer notes"
-    trainer_edition: str = "Trainer edition"
-    version: str = "Version"
-    date: str = "Date"
-    authors: str = "Authors"
-    tip: str = "Tip"
-    note: str = "Note"
-    warning: str = "Warning"
-    cont: str = "(cont.)"
-    see: str = "see"
-    page: str = "page"
-    code: str = "code"
-    decision_tree: str = "Decision tree"
-    chart: str = "Bar chart"
-    metric: str = "Metric"
-    change: str = "Change"
-    yes: str = "yes"
-    no: str = "no"
-
-
-LABELS = {
-    "en": Labels(),
-    "de": Labels(contents="Inhalt", trainer_notes="Hinweise für Trainer", trainer_edition="Trainer-Ausgabe",
-                 date="Datum", authors="Autoren", tip="Tipp", note="Hinweis", warning="Warnung",
-                 cont="(Forts.)", see="siehe", page="Seite", code="Code", decision_tree="Entscheidungsbaum",
-                 chart="Balkendiagramm", metric="Messgröße", change="Änderung", yes="ja", no="nein"),
-    "fr": Labels(contents="Sommaire", trainer_notes="Notes du formateur", trainer_edition="Édition formateur",
-                 authors="Auteurs", tip="Astuce", warning="Attention", cont="(suite)", see="voir",
-                 decision_tree="Arbre de décision", chart="Diagramme en barres", metric="Mesure",
-                 change="Variation", yes="oui", no="non"),
-}
-
-
-def labels(language: str) -> Labels:
-    """Return the labels for BCP 47 tag `language` (its primary subtag), English when unknown."""
-    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
 
 
 # --- layout facts ------------------------------------------------------------------------------------
@@ -616,20 +572,15 @@ def _metrics(w: _Writer, block: Metrics, env: _Env) -> str:
     words = w.words
 
     def value(v: float) -> str:
-        return f"{number(v)} {block.unit}".strip()
+        return quantity(v, block.unit)
 
     rows = []
     for row in block.rows:
-        gain = block.improvement(row)
-        factor = block.factor(row)
-        sign = "+" if gain >= 0 else "\u2212"  # a real minus sign
-        change = f"{sign}{number(_significant(abs(gain)))}\u202f%"
-        if factor is not None and factor > 0:
-            change += f" (\u00d7{number(_significant(factor))})"
-        trend = "up" if gain > 0 else "down" if gain < 0 else "flat"
+        moved = change(block, row, words)
+        trend = "flat" if moved.direction == 0 else "better" if moved.better else "worse"
         rows.append(f'<tr><td>{escape(row.name)}</td><td class="ar">{escape(value(row.before))}</td>'
                     f'<td class="ar">{escape(value(row.after))}</td>'
-                    f'<td class="ar {trend}">{escape(change)}</td></tr>')
+                    f'<td class="ar {trend}">{escape(moved.text)}</td></tr>')
     tbody = "\n".join(rows)
     table = (f'<table class="t m"><thead><tr><th>{escape(words.metric)}</th>'
              f'<th class="ar">{escape(block.before_label)}</th><th class="ar">{escape(block.after_label)}</th>'
@@ -640,20 +591,6 @@ def _metrics(w: _Writer, block: Metrics, env: _Env) -> str:
     caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
     source = f'<p class="src">{escape(block.caption)}</p>' if block.caption else ""
     return f'<figure class="metrics">{caption}{table}{chart}{source}</figure>'
-
-
-def _significant(value: float) -> float:
-    """Return `value` rounded to about three significant digits (never fewer than its integer part)."""
-    return round(value, max(0, 2 - math.floor(math.log10(abs(value)))) if value else 0)
-
-
-def number(value: float) -> str:
-    """Return a measured value the way people write it: 1,250 · 3.5 · 0.042 (no trailing zeros)."""
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3g}"
 
 
 _SHOWN = (CodeBlock, Table, Image, DecisionTree, Metrics)  # what a lead-in paragraph is kept with

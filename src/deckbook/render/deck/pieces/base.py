@@ -10,6 +10,7 @@ from typing import Callable, Protocol
 from .... import highlight, model
 from ....errors import Diagnostic, Location
 from ....theme import Theme
+from ...common.labels import Labels
 from ..frames import Box, Frame, Run
 from ..measure import Faces, FontMetrics, Piece as TextPart, metrics, wrap
 
@@ -34,6 +35,7 @@ class Context:
 
     theme: Theme
     area_height: float
+    words: Labels = field(default_factory=Labels)  # the course language's labels
     diagnostics: dict[tuple, Diagnostic] = field(default_factory=dict)
     #: Code lines cut into rows, by (block, line index, columns): fitting asks for them again and again.
     code_rows: dict[tuple, list] = field(default_factory=dict)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from ....errors import Location
 from .. import diagram
 from ..frames import Box, ChartFrame, Frame, ImageFrame, Para, RectFrame, Run, TextFrame, TreeFrame
 from ..measure import WRAP_SAFETY
+from ...common.numbers import change, number
 from .base import SIZE_STEP, Context, Piece, Sizes, round_size
 from .table import TablePiece
 from .text import ParaSpec, TextPiece
@@ -234,43 +234,15 @@ class MetricsPiece:
     def _table(self, ctx: Context) -> TablePiece:
         block = self.block
         unit = f" ({block.unit})" if block.unit else ""
-        header = (Run(""), Run(block.before_label + unit), Run(block.after_label + unit), Run("change"))
-        rows = [tuple((Run(_number(v)),) for v in (row.before, row.after)) for row in block.rows]
+        words = ctx.words
+        header = (Run(words.metric), Run(block.before_label + unit), Run(block.after_label + unit), Run(words.change))
+        rows = [tuple((Run(number(v)),) for v in (row.before, row.after)) for row in block.rows]
         cells = [tuple((r,) for r in header)]
         for row, (before, after) in zip(block.rows, rows):
-            better = block.improvement(row) >= 0
-            change = Run(improvement(block, row), bold=True, color=ctx.colors.yes if better else ctx.colors.no)
-            cells.append(((Run(row.name),), before, after, (change,)))
+            moved = change(block, row, words)
+            text = Run(moved.text, bold=True, color=ctx.colors.yes if moved.better else ctx.colors.no)
+            cells.append(((Run(row.name),), before, after, (text,)))
         return TablePiece(tuple(cells), ("left", "right", "right", "right"), block.loc, 0, len(block.rows))
-
-
-_TIME_UNITS = {"ns", "µs", "us", "ms", "s", "sec", "seconds", "min", "h"}
-
-
-def improvement(block: model.Metrics, row: model.MetricRow) -> str:
-    """Return the change of `row` for people: "−42 %", or "3.2× faster" when the factor is 2 or more.
-
-    A value that should fall but grew twofold or more reads "2.5× slower" (or "worse"), not "+150 %".
-    Both are rounded to what a measurement can claim: a factor to three significant digits but at most
-    one decimal ("3.2×", "13.5×", "1,060×"), a percentage to a whole number (one decimal below 1 %).
-    """
-    factor = block.factor(row)
-    timed = block.lower_is_better and block.unit.strip() in _TIME_UNITS
-    if factor is not None and factor >= 2:
-        return f"{_significant(factor)}× {'faster' if timed else 'better'}"
-    if block.lower_is_better and factor is not None and 0 < factor <= 0.5:
-        return f"{_significant(1 / factor)}× {'slower' if timed else 'worse'}"
-    change = (row.after - row.before) / abs(row.before) * 100 if row.before else 0.0
-    shown = f"{abs(change):.1f}" if abs(change) < 0.95 else f"{abs(change):,.0f}"
-    sign = "±" if float(shown.replace(",", "")) == 0 else "−" if change < 0 else "+"
-    return f"{sign}{shown.removesuffix('.0')}\u00a0%"
-
-
-def _significant(value: float) -> str:
-    """Return a factor of 2 or more to three significant digits but at most one decimal, thousands grouped."""
-    if round(value, 1) < 100:
-        return f"{value:.1f}"
-    return f"{round(value, 2 - math.floor(math.log10(value))):,.0f}"
 
 
 def chart_decimals(block: model.Metrics) -> int | None:
@@ -290,9 +262,3 @@ def chart_number(block: model.Metrics, value: float) -> str:
     """Return `value` as the chart's value label shows it (see `chart_decimals`)."""
     decimals = chart_decimals(block)
     return f"{value:g}" if decimals is None else f"{value:,.{decimals}f}"
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-

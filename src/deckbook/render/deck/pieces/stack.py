@@ -36,14 +36,14 @@ class BoxPiece:
     def _inner_w(self, width: float, sizes: Sizes) -> float:
         return width - BAR_WIDTH - 2 * self._pad(sizes)
 
-    def _title(self) -> TextPiece | None:
+    def _title(self, ctx: Context) -> TextPiece | None:
         if self.kind == "quote":
             return None
-        text = self.title or self.kind.capitalize()
+        text = self.title or getattr(ctx.words, self.kind)
         return TextPiece((ParaSpec((Run(text),), heading=True),), self.loc)
 
     def _head_h(self, ctx: Context, width: float, sizes: Sizes) -> float:
-        title = self._title()
+        title = self._title(ctx)
         return title.height(ctx, width, _small(ctx, sizes)) + 0.25 * sizes.body if title else 0.0
 
     def _frame_h(self, ctx: Context, width: float, sizes: Sizes) -> float:
@@ -71,7 +71,7 @@ class BoxPiece:
         frames: list[Frame] = [RectFrame(box, tints(ctx.colors).callout(self.kind), name=name),
                                RectFrame(Box(box.x, box.y, bar, box.h), colour, name=f"{name} bar")]
         inner = Box(box.x + bar + pad, box.y + pad, self._inner_w(box.w, sizes), box.h - 2 * pad)
-        title = self._title()
+        title = self._title(ctx)
         if title is not None:
             small = _small(ctx, sizes)
             h = title.height(ctx, inner.w, small)
