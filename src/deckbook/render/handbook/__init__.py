@@ -182,6 +182,10 @@ def tokens_css(theme: Theme, options: Options) -> str:
     })
     rules.append(":root{" + ";".join(f"{k}:{v}" for k, v in props.items()) + "}")
     rules.append(writer.code_css(spec.pygments_style, ".code"))
+    if (options.pdf_variant or "").startswith("pdf/a"):
+        # PDF/A forbids interpolated images (ISO 19005-3 6.2.8-3); WeasyPrint asks for interpolation
+        # unless `image-rendering` says otherwise.
+        rules.append("img{image-rendering:crisp-edges}")
     return "\n".join(rules) + "\n"
 
 
