@@ -32,7 +32,7 @@ def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
                                    data)
     shape.name = "Metrics chart"
     chart = shape.chart
-    _unsigned_axis_ids(chart)
+    _renumber_axes(chart)
     chart.font.size = Pt(frame.size)
     chart.font.name = theme.spec.fonts.body.family
     chart.font.color.rgb = _rgb(colors.text)
@@ -62,10 +62,18 @@ def _quote(text: str) -> str:
     return text.replace('"', "'")
 
 
-def _unsigned_axis_ids(chart) -> None:
-    """Make python-pptx's negative axis ids unsigned, as the schema (xsd:unsignedInt) requires."""
+AXIS_ID_BASE = 100_000  # axis ids count up from here (PowerPoint's own are of this order or larger)
+
+
+def _renumber_axes(chart) -> None:
+    """Give the axes small positive ids, in order of first appearance, references kept.
+
+    python-pptx writes random negative ids; the schema says xsd:unsignedInt, and Microsoft's Open XML
+    SDK (as PowerPoint) also rejects values above 2 147 483 647, so unsigned ids must stay below 2**31.
+    """
+    ids: dict[str, str] = {}
     for node in chart._chartSpace.iter(qn("c:axId"), qn("c:crossAx")):
-        node.set("val", str(int(node.get("val")) & 0xFFFFFFFF))
+        node.set("val", ids.setdefault(node.get("val"), str(AXIS_ID_BASE + len(ids))))
 
 
 def _rgb(colour: str) -> RGBColor:
