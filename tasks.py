@@ -37,6 +37,14 @@ def new(c, name, title=None):
     _done(project.new(name, title))
 
 
+@task(name="import", help={"kind": "mdbook, marp or pandoc", "source": "the mdBook folder or the Markdown file",
+                           "name": "the new course's slug (written under content/)",
+                           "force": "write into content/N even if it is not empty"})
+def import_(c, kind, source, name, force=False):
+    """Convert an mdBook, Marp deck or pandoc slide show into content/N (and list what was not carried over)."""
+    _done(project.import_course(kind, source, name, force))
+
+
 @task(help={"course": "slug or path (default: the only course, or rust-backend)"})
 def watch(c, course=None):
     """Rebuild what changed on every save (Ctrl-C to stop)."""

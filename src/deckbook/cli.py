@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--title", help="the course title (default: from the folder name)")
     cmd.add_argument("--quiet", action="store_true")
     cmd.set_defaults(func=_new)
+    from .importers import KINDS
+
+    cmd = sub.add_parser("import", help="convert an mdBook, Marp deck or pandoc slide show into a course")
+    cmd.add_argument("kind", choices=tuple(KINDS), help="; ".join(f"{k}: {v}" for k, v in KINDS.items()))
+    cmd.add_argument("source", type=Path, help="the mdBook folder or the Markdown file (only read)")
+    cmd.add_argument("--out", type=Path, required=True, help="the course folder to write (new or empty)")
+    cmd.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    cmd.add_argument("--quiet", action="store_true", help="do not list what was not carried over")
+    cmd.set_defaults(func=_import)
     return parser
 
 
@@ -145,6 +154,22 @@ def _new(args: argparse.Namespace) -> int:
     created = scaffold(args.path, args.title)
     if not args.quiet:
         print(f"created {created}: fill in every [placeholder]; `deckbook check {created}` lists them")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importers import REPORT_FILE, import_course
+
+    conversion = import_course(args.kind, args.source, args.out, args.force)
+    notes = conversion.report.lines()
+    if not args.quiet:
+        for line in notes:
+            print(line, file=sys.stderr)
+        unit = "pages" if args.kind == "mdbook" else "slides"
+        print(f"imported {conversion.units} {unit} into {args.out}: {len(conversion.chapters)} chapter(s), "
+              f"{len(conversion.copies)} file(s) copied; {len(notes)} thing(s) not carried over"
+              f"{f' (listed in {args.out / REPORT_FILE})' if notes else ''}\n"
+              f"next: deckbook build {args.out}", file=sys.stderr)
     return 0
 
 

@@ -18,10 +18,10 @@ class Location:
     col: int = 1
 
     def __str__(self) -> str:
-        return f"{_display(self.path)}:{self.line}:{self.col}"
+        return f"{display_path(self.path)}:{self.line}:{self.col}"
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Return `path` relative to the current folder when it lies below it, as users typed it."""
     try:
         return str(path.relative_to(Path.cwd()))

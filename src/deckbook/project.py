@@ -77,6 +77,11 @@ def new(name: str, title: str | None = None) -> int:
     return cli.main(["new", str(CONTENT / name), *(["--title", title] if title else [])])
 
 
+def import_course(kind: str, source: str, name: str, force: bool = False) -> int:
+    """Convert an existing course (mdbook, marp, pandoc) into content/<name>/."""
+    return cli.main(["import", kind, source, "--out", str(CONTENT / name), *(["--force"] if force else [])])
+
+
 def clean() -> None:
     """Remove build/ and nothing else."""
     shutil.rmtree(BUILD, ignore_errors=True)
