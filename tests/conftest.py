@@ -32,6 +32,18 @@ def golden(request: pytest.FixtureRequest):
     return compare
 
 
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path → text, dedented, or bytes) under `root`; return root."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_course(tmp_path: Path):
     """Return a builder: make_course({"01-a.md": "...", "code/x.rs": "..."}, course_yaml=...) → folder."""
@@ -41,14 +53,7 @@ def make_course(tmp_path: Path):
         root = tmp_path / name
         root.mkdir(parents=True, exist_ok=True)
         (root / "course.yaml").write_text(textwrap.dedent(course_yaml), encoding="utf-8")
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(textwrap.dedent(content), encoding="utf-8")
-        return root
+        return write_tree(root, files)
 
     return build
 

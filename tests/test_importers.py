@@ -8,10 +8,10 @@ links as anchors, files copied only from inside the source, the source untouched
 from __future__ import annotations
 
 import hashlib
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import write_tree
 
 from deckbook import cli, project
 from deckbook.importers import REPORT_FILE, import_course
@@ -223,17 +223,6 @@ PANDOC = """\
 
     A slide after a rule.
     """
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
 
 
 def tree_hash(root: Path) -> str:

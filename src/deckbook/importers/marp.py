@@ -15,8 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from markdown_it.token import Token
 
-from ..errors import ContentError, Diagnostic, Diagnostics, Location
-from ..load import text as load_text
+from ..errors import ContentError, Diagnostic, Location
 from . import source as src
 from .course import Assets, Conversion, slug
 
@@ -53,16 +52,10 @@ def convert(source: Path) -> Conversion:
 class _Deck:
     def __init__(self, path: Path):
         self.path = path
-        self.diags = Diagnostics()
         self.pending_notes: list[str] = []
 
     def convert(self) -> Conversion:
-        if not self.path.is_file():
-            raise ContentError([Diagnostic(Location(self.path), f"'{self.path}' is not a file",
-                                           "a Marp deck is one Markdown file")])
-        text = load_text.read(self.path, self.diags, what="Marp deck")
-        self.diags.raise_if_errors(ContentError)
-        assert text is not None
+        text = src.read_file(self.path, "Marp deck")
         self.tokens, _ = src.parse(text)
         self.lines = src.Lines(text)
         front = self._front_matter()

@@ -14,8 +14,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from markdown_it.token import Token
 
-from ..errors import ContentError, Diagnostic, Diagnostics, Location
-from ..load import text as load_text
+from ..errors import ContentError, Diagnostic, Location
 from . import source as src
 from .course import Assets, Conversion, slug
 
@@ -35,15 +34,9 @@ def convert(source: Path) -> Conversion:
 class _Show:
     def __init__(self, path: Path):
         self.path = path
-        self.diags = Diagnostics()
 
     def convert(self) -> Conversion:
-        if not self.path.is_file():
-            raise ContentError([Diagnostic(Location(self.path), f"'{self.path}' is not a file",
-                                           "a pandoc slide show is one Markdown file")])
-        text = load_text.read(self.path, self.diags, what="slide show")
-        self.diags.raise_if_errors(ContentError)
-        assert text is not None
+        text = src.read_file(self.path, "pandoc slide show")
         self.conversion = Conversion({})
         self.report = self.conversion.report
         self.assets = Assets(self.path.parent, self.conversion)

@@ -14,13 +14,27 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ..load import mdrules
+from pathlib import Path
+
+from ..errors import ContentError, Diagnostic, Diagnostics, Location
+from ..load import mdrules, text as load_text
 
 INLINE_TAGS = ("kbd", "sub", "sup", "br", "img", "a", "abbr", "mark", "u")
 """The inline HTML the course format renders (DESIGN.md); other tags are not carried over."""
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def read_file(path: Path, what: str) -> str:
+    """Return the text of the one-file source `path` (a deck, a slide show); raise ContentError if unusable."""
+    if not path.is_file():
+        raise ContentError([Diagnostic(Location(path), f"'{path}' is not a file", f"a {what} is one Markdown file")])
+    diags = Diagnostics()
+    text = load_text.read(path, diags, what=what)
+    if text is None:
+        raise ContentError(diags.items)
+    return text
 
 
 def parse(text: str) -> tuple[list[Token], dict]:
