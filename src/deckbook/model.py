@@ -64,8 +64,62 @@ class LineBreak:
     """A hard line break."""
 
 
-Inline = Union[Text, Code, Strong, Emph, Strike, Link, LineBreak]
+@dataclass(frozen=True)
+class Kbd:
+    """A key or key combination to press (`<kbd>Ctrl</kbd>`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Sub:
+    """Subscript (`H<sub>2</sub>O`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Sup:
+    """Superscript (`x<sup>2</sup>`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Highlighted text (`<mark>`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Underline:
+    """Underlined text (`<u>`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Abbr:
+    """An abbreviation with its expansion (`<abbr title="…">`)."""
+
+    children: tuple[Inline, ...]
+    title: str
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A footnote: its number in the chapter where it is referenced, and its text."""
+
+    number: int
+    note: tuple[Inline, ...]
+
+
+Inline = Union[Text, Code, Strong, Emph, Strike, Link, LineBreak, Kbd, Sub, Sup, Mark, Underline, Abbr, FootnoteRef]
 Inlines = tuple[Inline, ...]
+INLINE_TYPES: tuple[type, ...] = (Text, Code, Strong, Emph, Strike, Link, LineBreak, Kbd, Sub, Sup, Mark, Underline,
+                                  Abbr, FootnoteRef)
+"""Every inline type; each renderer must handle all of them (tests enforce it)."""
 
 
 def plain(inlines: Inlines) -> str:
@@ -76,6 +130,8 @@ def plain(inlines: Inlines) -> str:
             out.append(node.text)
         elif isinstance(node, LineBreak):
             out.append(" ")
+        elif isinstance(node, FootnoteRef):
+            continue  # the note is not part of the text it annotates
         else:
             out.append(plain(node.children))
     return "".join(out)
@@ -104,9 +160,13 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListItem:
-    """One item of a list; may hold nested blocks (paragraphs, nested lists, code)."""
+    """One item of a list; may hold nested blocks (paragraphs, nested lists, code).
+
+    `checked` is True or False for a task list item (`- [x]`, `- [ ]`), None for an ordinary one.
+    """
 
     blocks: tuple[Block, ...]
+    checked: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -137,11 +197,21 @@ class Image:
     alt: str
     title: str
     loc: Location
+    width: int | None = None  # the width the author asked for (`<img width="300">`), in CSS pixels
+
+
+#: Code block attributes of mdBook and rustdoc info strings (```` ```rust,editable,compile_fail ````).
+CODE_ATTRIBUTES = ("compile_fail", "should_panic", "ignore", "no_run", "editable")
 
 
 @dataclass(frozen=True)
 class CodeBlock:
-    """Source code; `linenums` is the first line number, or None for no numbers."""
+    """Source code; `linenums` is the first line number, or None for no numbers.
+
+    `attributes` holds the mdBook/rustdoc attributes of the info string (see CODE_ATTRIBUTES); a
+    `compile_fail` block is shown as code that does not compile. `program` is the code as a compiler
+    sees it when rustdoc's hidden lines (`# use …;`) are not shown, else "" (then it is `code`).
+    """
 
     code: str
     language: str  # a Pygments lexer name, or "" for plain text
@@ -150,10 +220,21 @@ class CodeBlock:
     linenums: int | None
     source: Path | None  # the included file, when the code came from `include=`
     loc: Location
+    attributes: frozenset[str] = frozenset()
+    program: str = ""
 
     @property
     def lines(self) -> list[str]:
         return self.code.split("\n")
+
+    @property
+    def compile_fail(self) -> bool:
+        return "compile_fail" in self.attributes
+
+    @property
+    def compiled(self) -> str:
+        """Return the code a compiler is given: hidden lines included."""
+        return self.program or self.code
 
 
 @dataclass(frozen=True)
@@ -251,15 +332,31 @@ class Metrics:
         return good / bad if bad else None
 
 
+@dataclass(frozen=True)
+class Definition:
+    """One term of a definition list and its definitions (each a sequence of blocks)."""
+
+    term: Inlines
+    definitions: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    """Terms and their definitions (`Term` then `: Definition`, pandoc and PHP Markdown Extra)."""
+
+    items: tuple[Definition, ...]
+    loc: Location
+
+
 Block = Union[
     Heading, Paragraph, BulletList, Table, Image, CodeBlock, BlockQuote,
-    Callout, Only, Columns, DecisionTree, Metrics,
+    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList,
 ]
 
 #: Every block type; each renderer must handle all of them (tests enforce it).
 BLOCK_TYPES: tuple[type, ...] = (
     Heading, Paragraph, BulletList, Table, Image, CodeBlock, BlockQuote,
-    Callout, Only, Columns, DecisionTree, Metrics,
+    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList,
 )
 
 # --- structure -----------------------------------------------------------------------------------
@@ -322,6 +419,9 @@ class Course:
     chapters: tuple[Chapter, ...]
     slide_level: int
     sources: tuple[Path, ...] = field(default=())  # every file read, for caches and watch
+    #: The heading that decided an inferred slide level (the first at that level directly followed by
+    #: content); None when course.yaml sets `slide_level` or no heading is followed by content.
+    slide_level_from: Location | None = None
 
 
 # --- dump ----------------------------------------------------------------------------------------
@@ -360,7 +460,7 @@ def _dump(node: object, depth: int, out: list[str], root: Path | None, label: st
     scalars, children = [], []
     for f in fields(node):  # type: ignore[arg-type]
         value = getattr(node, f.name)
-        if f.name == "sources":
+        if f.name == "sources" or (f.name in _QUIET and value == f.default):
             continue
         if isinstance(value, Location):
             scalars.append(f"@{value.line}:{value.col}")
@@ -375,8 +475,12 @@ def _dump(node: object, depth: int, out: list[str], root: Path | None, label: st
         _dump(value, depth + 1, out, root, name)
 
 
+#: Optional fields the dump shows only when they hold something (most blocks never set them).
+_QUIET = frozenset({"attributes", "program", "width", "checked", "slide_level_from"})
+
+
 def _is_inlines(value: tuple) -> bool:
-    return all(isinstance(n, (Text, Code, Strong, Emph, Strike, Link, LineBreak)) for n in value)
+    return all(isinstance(n, INLINE_TYPES) for n in value)
 
 
 def _scalar(value: object, root: Path | None) -> str:
@@ -405,6 +509,10 @@ def _inline_text(inlines: Inlines) -> str:
             parts.append("LineBreak")
         elif isinstance(n, Link):
             parts.append(f"Link[{_inline_text(n.children)}]({n.target})")
+        elif isinstance(n, Abbr):
+            parts.append(f"Abbr[{_inline_text(n.children)}]({n.title!r})")
+        elif isinstance(n, FootnoteRef):
+            parts.append(f"FootnoteRef {n.number}[{_inline_text(n.note)}]")
         else:
             parts.append(f"{type(n).__name__}[{_inline_text(n.children)}]")
     return " ".join(parts)

@@ -128,9 +128,27 @@ def _png_problem(data: bytes) -> str:
         return "it does not start with the PNG signature"
     if len(data) < 33 or data[12:16] != b"IHDR":
         return "the header is missing"
-    if data[-8:-4] != b"IEND":
+    if not _png_complete(data):
         return "it is cut short (no IEND chunk at the end)"
     return _pixels_problem(*struct.unpack(">II", data[16:24]))
+
+
+def _png_complete(data: bytes) -> bool:
+    """Return whether the chunks of a PNG run whole up to its IEND chunk.
+
+    Bytes after IEND are ignored, as every viewer (and Pillow) does; a file cut anywhere before the
+    end of IEND is not complete.
+    """
+    pos = 8
+    while pos + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        end = pos + 12 + length  # length, type, data, CRC
+        if end > len(data):
+            return False
+        if kind == b"IEND":
+            return True
+        pos = end
+    return False
 
 
 def _jpeg_problem(data: bytes) -> str:

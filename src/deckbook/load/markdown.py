@@ -29,6 +29,9 @@ DIVS = ("notes", "handbook", "slides", "columns", "column", *CALLOUTS)
 STRUCTURED = ("decision-tree", "metrics")
 CODE_ATTRS = ("title", "hl_lines", "linenums", "include", "anchor")
 PLAIN_LANGUAGES = ("", "text", "plain", "plaintext", "txt")
+RUST = ("rust", "rs")
+PLAYGROUND_ONLY = ("noplayground", "mdbook-runnable", "test_harness", "allow_fail", "warnreport")
+"""Info-string attributes that only steer mdBook's playground or rustdoc's test runner: nothing to show."""
 _ATTR = re.compile(r'([A-Za-z_][\w-]*)=(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 TAB_SIZE = 4
 MAX_INLINE_DEPTH = 20
@@ -363,8 +366,8 @@ class ChapterParser:
     def _fence(self, node: SyntaxTreeNode) -> list[Item]:
         loc = self._loc(node, node.markup)
         info = node.info.strip()
-        language, _, rest = info.partition(" ")
-        language = language.strip().lower()
+        word, _, rest = info.partition(" ")
+        language, flags = self._info_flags(word, node)
         attrs = self._attrs(rest, node)
         if not _fence_closed(node):
             self.diags.error(loc, f"code block opened with {node.markup} is never closed",
@@ -413,9 +416,29 @@ class ChapterParser:
                                f"unknown code language '{language}'",
                                "shown as plain text; use a Pygments lexer name such as rust, toml, bash, json")
             language = ""
+        program = ""
+        if language in RUST:
+            body, program = hide_rust_lines(body)
         hl_lines = self._hl_lines(attrs.get("hl_lines", ""), body.count("\n") + 1, self._loc(node, "hl_lines="))
         linenums = self._linenums(attrs.get("linenums"), self._loc(node, "linenums="))
-        return [m.CodeBlock(body, language, attrs.get("title", ""), hl_lines, linenums, source, loc)]
+        return [m.CodeBlock(body, language, attrs.get("title", ""), hl_lines, linenums, source, loc,
+                            flags, program)]
+
+    def _info_flags(self, word: str, node: SyntaxTreeNode) -> tuple[str, frozenset[str]]:
+        """Return the language and the mdBook/rustdoc attributes of an info string's first word.
+
+        As mdBook and rustdoc read it: the language is the first comma-separated token
+        (```` ```rust,editable,compile_fail ````); the others are attributes.
+        """
+        language, *tokens = word.split(",")
+        flags = set()
+        for token in (t.strip() for t in tokens):
+            if token in m.CODE_ATTRIBUTES:
+                flags.add(token)
+            elif token and token not in PLAYGROUND_ONLY and not re.fullmatch(r"edition\d{4}", token):
+                self.diags.warning(self._loc(node, token), f"unknown code block attribute '{token}' is ignored",
+                                   f"deckbook reads {', '.join(m.CODE_ATTRIBUTES)}")
+        return language.strip().lower(), frozenset(flags)
 
     def _shift_columns(self, since: int, node: SyntaxTreeNode) -> None:
         """Move columns of diagnostics about a fence's body by the indentation markdown-it removed.
@@ -642,7 +665,7 @@ class ChapterParser:
         skip: set[int] = set()
         for tok in tokens:
             if tok.type == "fence" and tok.map:
-                language = tok.info.strip().split(" ")[0].lower()
+                language = tok.info.strip().split(" ")[0].split(",")[0].lower()
                 if language not in (*PLAIN_LANGUAGES, *STRUCTURED):
                     skip.update(range(tok.map[0], tok.map[1]))
         for i, line in enumerate(self.lines):
@@ -662,6 +685,29 @@ def _div_name(node: SyntaxTreeNode) -> tuple[str, str]:
     """Return the name of a `:::` block (lower case, pandoc's `{.name}` accepted) and the title after it."""
     name, _, title = node.info.strip().partition(" ")
     return name.strip("{}. ").lower(), title.strip()
+
+
+def hide_rust_lines(code: str) -> tuple[str, str]:
+    """Return (the code shown, the whole program or "" if nothing is hidden), as rustdoc and mdBook read Rust.
+
+    A line whose text starts with `# ` (or is `#` alone) is compiled but not shown; `##` at its start
+    stands for a literal `#` (`#[derive]` and `#![allow]` are ordinary Rust).
+    """
+    shown, whole, changed = [], [], False
+    for line in code.split("\n"):
+        text = line.lstrip()
+        indent = line[:len(line) - len(text)]
+        if text == "#" or text.startswith("# "):
+            whole.append(indent + text[2:])
+            changed = True
+        elif text.startswith("##"):
+            shown.append(indent + text[1:])
+            whole.append(indent + text[1:])
+            changed = True
+        else:
+            shown.append(line)
+            whole.append(line)
+    return ("\n".join(shown), "\n".join(whole)) if changed else (code, "")
 
 
 def _expand_tabs(code: str) -> str:

@@ -35,6 +35,7 @@ class Labels:
     slower: str = "slower"
     better: str = "better"  # the same for any other measure
     worse: str = "worse"
+    does_not_compile: str = "does not compile"  # a compile_fail code block's mark
 
 
 LABELS = {
@@ -43,12 +44,14 @@ LABELS = {
                  date="Datum", authors="Autoren", tip="Tipp", note="Hinweis", warning="Warnung",
                  cont="(Forts.)", see="siehe", page="Seite", code="Code", decision_tree="Entscheidungsbaum",
                  chart="Balkendiagramm", metric="Messgröße", change="Änderung", yes="ja", no="nein",
-                 faster="schneller", slower="langsamer", better="besser", worse="schlechter"),
+                 faster="schneller", slower="langsamer", better="besser", worse="schlechter",
+                 does_not_compile="kompiliert nicht"),
     "fr": Labels(contents="Sommaire", trainer_notes="Notes du formateur", trainer_edition="Édition formateur",
                  authors="Auteurs", tip="Astuce", warning="Attention", cont="(suite)", see="voir",
                  decision_tree="Arbre de décision", chart="Diagramme en barres", metric="Mesure",
                  change="Variation", yes="oui", no="non",
-                 faster="plus rapide", slower="plus lent", better="meilleur", worse="pire"),
+                 faster="plus rapide", slower="plus lent", better="meilleur", worse="pire",
+                 does_not_compile="ne compile pas"),
 }
 
 

@@ -424,12 +424,16 @@ def _code_markup(block: CodeBlock, layout: Layout, inset: float, words: Labels) 
                 row = f'<span class="gut">{gutter}</span>{row}' if j == 0 else gutter + row
             rows.append(f'<span class="hl">{row}</span>' if i in block.hl_lines else row)
     pre = "<pre>" + "\n".join(rows) + "</pre>"
+    # Code that does not compile on purpose (rustdoc's compile_fail) says so in its title bar.
+    fails = escape(words.does_not_compile) if block.compile_fail else ""
     if len(rows) > layout.keep_lines:
         title = block.title or block.language or words.code
-        return (f'<table class="code long"><thead><tr><th><span class="t">{escape(title)}</span>'
+        mark = f'<span class="nc after">{fails}</span>' if fails else ""
+        return (f'<table class="code long"><thead><tr><th><span class="t">{escape(title)}</span>{mark}'
                 f'<span class="cont"> {escape(words.cont)}</span></th></tr></thead>'
                 f"<tbody><tr><td>{pre}</td></tr></tbody></table>")
-    title = f'<p class="ct">{escape(block.title)}</p>' if block.title else ""
+    mark = f'<span class="nc{" after" if block.title else ""}">{fails}</span>' if fails else ""
+    title = f'<p class="ct">{escape(block.title)}{mark}</p>' if block.title or mark else ""
     return f'<div class="code keep">{title}{pre}</div>'
 
 

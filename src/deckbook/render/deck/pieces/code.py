@@ -36,7 +36,7 @@ class CodePiece:
         return max(size, ctx.deck.min_code_size)
 
     def _title_h(self, ctx: Context, size: float) -> float:
-        return ctx.pitch(_title_size(size)) + 0.3 * size if self.block.title else 0.0
+        return ctx.pitch(_title_size(size)) + 0.3 * size if self.block.title or self.block.compile_fail else 0.0
 
     def _rows(self, ctx: Context, width: float, size: float) -> list[list[tuple[CodeRun, ...]]]:
         return [_code_rows(ctx, self.block, i, _columns(ctx, width, size)) for i in range(self.start, self.end)]
@@ -82,11 +82,13 @@ class CodePiece:
         size = self.size(ctx, box.w, sizes)
         frames: list[Frame] = []
         title_h = self._title_h(ctx, size)
-        if self.block.title:
-            title = Run(self.block.title, mono=True, color=ctx.colors.muted)
+        if title_h:
+            title = (Run(self.block.title, mono=True, color=ctx.colors.muted),) if self.block.title else ()
+            if self.block.compile_fail:  # rustdoc's compile_fail: code that is wrong on purpose says so
+                title += (Run(("   " if title else "") + DOES_NOT_COMPILE, bold=True, color=ctx.colors.warning),)
             tsize = _title_size(size)
             frames.append(TextFrame(Box(box.x, box.y, box.w, ctx.pitch(tsize)),
-                                    (Para((title,), tsize, ctx.pitch(tsize)),)))
+                                    (Para(title, tsize, ctx.pitch(tsize)),)))
         rows, highlighted = [], []
         for offset, line_rows in enumerate(self._rows(ctx, box.w, size)):
             if self.start + offset + 1 in self.block.hl_lines:
@@ -108,6 +110,9 @@ class CodePiece:
             which = f"line {wide[0]}" if len(wide) == 1 else f"lines {_ranges(wide)}"
             ctx.warn(self.loc, f"code lines wider than {cols} columns at {size:g} pt wrapped with "
                      f"'{ctx.marker}' ({which} of the block)", "shorten those lines")
+
+
+DOES_NOT_COMPILE = "does not compile"
 
 
 def _title_size(size: float) -> float:
