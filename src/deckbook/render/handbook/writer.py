@@ -23,7 +23,8 @@ from markupsafe import Markup, escape
 from ... import highlight
 from ...errors import Diagnostics, Location, RenderError
 from ...model import (
-    BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, Emph, Heading, Image,
+    BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, DefinitionList, Emph,
+    Heading, Image,
     Inline, Inlines, LineBreak, Link, ListItem, Metrics, Only, Paragraph, Slide, Strike, Strong, Table, Text,
     plain,
 )
@@ -363,6 +364,14 @@ def _item(w: _Writer, item: ListItem, env: _Env) -> str:
     return w.blocks(blocks, env)
 
 
+def _definitions(w: _Writer, block: DefinitionList, env: _Env) -> str:
+    inner = replace(env, inset=env.inset + w.layout.insets.list_indent, structural=False)
+    items = "".join(f"<dt>{w.inlines(item.term)}</dt>"
+                    + "".join(f"<dd>{w.blocks(d, inner)}</dd>" for d in item.definitions)
+                    for item in block.items)
+    return f"<dl>{items}</dl>"
+
+
 _ALIGN = {"left": "al", "center": "ac", "right": "ar", "": ""}
 
 
@@ -612,6 +621,7 @@ _BLOCKS: dict[type, Callable[[_Writer, object, _Env], str]] = {
     Columns: _columns,
     DecisionTree: _decision_tree,
     Metrics: _metrics,
+    DefinitionList: _definitions,
 }
 
 #: The space between text and an inline element (`… a <em>cache</em>`), in a span of its own. WeasyPrint 70

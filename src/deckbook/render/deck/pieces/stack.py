@@ -215,6 +215,26 @@ def _list_pieces(block: model.BulletList, ctx: Context, style: Run) -> list[Piec
     return out
 
 
+def _definition_pieces(block: model.DefinitionList, ctx: Context, style: Run) -> list[Piece]:
+    """Return each term as a bold line, its definitions indented below it (other blocks as themselves)."""
+    out: list[Piece] = []
+    text: list[ParaSpec] = []
+    for item in block.items:
+        text.append(ParaSpec(runs(item.term, ctx, replace(style, bold=True))))
+        for definition in item.definitions:
+            for child in definition:
+                if isinstance(child, model.Paragraph):
+                    text.append(ParaSpec(runs(child.children, ctx, style), level=0))
+                    continue
+                if text:
+                    out.append(TextPiece(tuple(text), block.loc))
+                    text = []
+                out.extend(pieces((child,), ctx, style))
+    if text:
+        out.append(TextPiece(tuple(text), block.loc))
+    return out
+
+
 def _table_piece(block: model.Table, ctx: Context, style: Run) -> list[Piece]:
     cells = (tuple(runs(c, ctx, style) for c in block.header),
              *(tuple(runs(c, ctx, style) for c in row) for row in block.rows))
@@ -240,4 +260,5 @@ BLOCKS: dict[type, Callable[[model.Block, Context, Run], list[Piece]]] = {
     model.Columns: lambda b, ctx, s: [ColumnsPiece(tuple(tuple(pieces(c, ctx, s)) for c in b.columns), b.loc)],
     model.DecisionTree: lambda b, ctx, s: [TreePiece(b)],
     model.Metrics: lambda b, ctx, s: [MetricsPiece(b)],
+    model.DefinitionList: _definition_pieces,
 }
