@@ -200,38 +200,34 @@ def pieces(blocks: tuple[model.Block, ...], ctx: Context, style: Run = Run("")) 
 
 
 def _list_pieces(block: model.BulletList, ctx: Context, style: Run) -> list[Piece]:
-    out: list[Piece] = []
-    text: list[ParaSpec] = []
-    for item in bullet_paras(block, ctx, 0, style):
-        if isinstance(item, ParaSpec):
-            text.append(item)
-            continue
-        if text:
-            out.append(TextPiece(tuple(text), block.loc))
-            text = []
-        out.extend(pieces((item,), ctx, style))
-    if text:
-        out.append(TextPiece(tuple(text), block.loc))
-    return out
+    return _text_runs(bullet_paras(block, ctx, 0, style), block.loc, ctx, style)
 
 
 def _definition_pieces(block: model.DefinitionList, ctx: Context, style: Run) -> list[Piece]:
     """Return each term as a bold line, its definitions indented below it (other blocks as themselves)."""
+    items: list[ParaSpec | model.Block] = []
+    for item in block.items:
+        items.append(ParaSpec(runs(item.term, ctx, replace(style, bold=True))))
+        for definition in item.definitions:
+            items += [ParaSpec(runs(child.children, ctx, style), level=0) if isinstance(child, model.Paragraph)
+                      else child for child in definition]
+    return _text_runs(items, block.loc, ctx, style)
+
+
+def _text_runs(items: list[ParaSpec | model.Block], loc: Location, ctx: Context, style: Run) -> list[Piece]:
+    """Return paragraphs in a row as one text piece, and the blocks between them as their own pieces."""
     out: list[Piece] = []
     text: list[ParaSpec] = []
-    for item in block.items:
-        text.append(ParaSpec(runs(item.term, ctx, replace(style, bold=True))))
-        for definition in item.definitions:
-            for child in definition:
-                if isinstance(child, model.Paragraph):
-                    text.append(ParaSpec(runs(child.children, ctx, style), level=0))
-                    continue
-                if text:
-                    out.append(TextPiece(tuple(text), block.loc))
-                    text = []
-                out.extend(pieces((child,), ctx, style))
+    for item in items:
+        if isinstance(item, ParaSpec):
+            text.append(item)
+            continue
+        if text:
+            out.append(TextPiece(tuple(text), loc))
+            text = []
+        out.extend(pieces((item,), ctx, style))
     if text:
-        out.append(TextPiece(tuple(text), block.loc))
+        out.append(TextPiece(tuple(text), loc))
     return out
 
 
