@@ -85,7 +85,8 @@ class CodePiece:
         if title_h:
             title = (Run(self.block.title, mono=True, color=ctx.colors.muted),) if self.block.title else ()
             if self.block.compile_fail:  # rustdoc's compile_fail: code that is wrong on purpose says so
-                title += (Run(("   " if title else "") + DOES_NOT_COMPILE, bold=True, color=ctx.colors.warning),)
+                title += (Run(("   " if title else "") + ctx.words.does_not_compile, bold=True,
+                              color=ctx.colors.warning),)
             tsize = _title_size(size)
             frames.append(TextFrame(Box(box.x, box.y, box.w, ctx.pitch(tsize)),
                                     (Para(title, tsize, ctx.pitch(tsize)),)))
@@ -110,9 +111,6 @@ class CodePiece:
             which = f"line {wide[0]}" if len(wide) == 1 else f"lines {_ranges(wide)}"
             ctx.warn(self.loc, f"code lines wider than {cols} columns at {size:g} pt wrapped with "
                      f"'{ctx.marker}' ({which} of the block)", "shorten those lines")
-
-
-DOES_NOT_COMPILE = "does not compile"
 
 
 def _title_size(size: float) -> float:
