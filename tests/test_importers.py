@@ -156,7 +156,7 @@ MARP = """\
     ## The bowline
 
     - A fixed loop
-    - Easy to untie
+    - Easy to untie, ask [your neighbour]
 
     <!--
     Tie one live.
@@ -170,9 +170,9 @@ MARP = """\
 
     ---
 
-    ![bg right](img/knot.png)
+    ![bg right](img/knot.png?v=2)
 
-    A picture beside the words.
+    A picture beside the <i class="icon">words</i>.
 
     <!-- backgroundColor: white -->
 
@@ -367,6 +367,10 @@ def test_marp_deck_gives_the_slides_marp_shows_none_blank_notes_in_the_notes(tmp
     assert "directive _class: lead (this slide) not carried over" in report
     assert "directive backgroundColor: white not carried over" in report
     assert "HTML <style> not carried over" in report and "slide 5 is empty in Marp" in report
+    assert "deck.md:38: HTML <i class=\"icon\"> </i> not carried over (its text is kept)" in report
+    text = (out / "01-knots-for-sailors.md").read_text(encoding="utf-8")
+    assert "A picture beside the words." in text and "![](img/knot.png)" in text
+    assert "ask \\[your neighbour\\]" in text, "the author's brackets, escaped: not a template placeholder"
 
 
 # --- pandoc --------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ class Assets:
 
         None means it is not carried over (a URL, outside the source folder, missing); the report says why.
         """
+        ref = re.split(r"[?#]", ref, maxsplit=1)[0]  # `x.svg?page=1`: a viewer's query, not the file
         rel = self.relative(ref, base)
         if rel is None:
             self.conversion.report.add(where, line, f"{what} '{ref}' lies outside {self.root.name}/: not copied")

@@ -71,7 +71,7 @@ class _Deck:
             self.lines.insert(len(self.lines), "", "::: notes", "", *"\n\n".join(self.pending_notes).split("\n"), "", ":::")
         if titled:
             self.conversion.meta["slide_level"] = SLIDE_LEVEL
-        body = "\n".join(src.single_blanks(self.lines.result())).strip("\n")
+        body = "\n".join(src.tidy(self.lines.result())).strip("\n")
         chapter = f"---\n{yaml.safe_dump({'title': title}, allow_unicode=True, width=1000)}---\n\n{body}\n"
         self.conversion.chapters = [(f"01-{slug(title, 'deck')}.md", chapter)]
         self.conversion.units = len(slides)
@@ -275,6 +275,9 @@ class _Deck:
             line = self.lines[number]
             new = self._inline_comments(line, number, slide)
             new = _IMAGE.sub(lambda m: self._image(m, number), new)
+            new, removed = src.strip_unknown_tags(new)
+            if removed:
+                self.report.add(self.path, number + 1, f"HTML {' '.join(removed)} not carried over (its text is kept)")
             if new != line:
                 lines = new.split("\n")
                 if token.type == "paragraph_open" and len(_IMAGE.findall(new)) and last - first > 1:

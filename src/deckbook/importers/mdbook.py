@@ -375,7 +375,7 @@ class _PageWriter:
         if self.notes_open:
             self.lines.insert(len(self.lines), "", ":::")
             self.book.report.add(page.path, len(self.lines), "<details> is never closed: the notes end with the page")
-        out = _trim(src.single_blanks(self.lines.result()))
+        out = _trim(src.tidy(self.lines.result()))
         rest = src.COMMENT.sub("", "\n".join(out)).strip()
         return out, self.minutes, bool(rest)
 

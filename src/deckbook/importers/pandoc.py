@@ -54,7 +54,7 @@ class _Show:
             handler = _BLOCKS.get(token.type)
             if handler is not None:
                 handler(self, index, token)
-        body = "\n".join(src.single_blanks(self.lines.result())).strip("\n")
+        body = "\n".join(src.tidy(self.lines.result())).strip("\n")
         self.conversion.chapters = [(f"01-{slug(title, 'slides')}.md", body + "\n")]
         self.conversion.units = self._count(tokens, meta)
         return self.conversion
@@ -199,6 +199,9 @@ class _Show:
         for number in range(*token.map):
             line = self.lines[number]
             new = _IMAGE.sub(lambda m: self._image(m, number), line)
+            new, removed = src.strip_unknown_tags(new)
+            if removed:
+                self.report.add(self.path, number + 1, f"HTML {' '.join(removed)} not carried over (its text is kept)")
             if new != line:
                 self.lines.replace(number, new)
 

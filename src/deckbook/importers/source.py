@@ -17,7 +17,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from pathlib import Path
 
 from ..errors import ContentError, Diagnostic, Diagnostics, Location
-from ..load import mdrules, text as load_text
+from ..load import mdrules, placeholders, text as load_text
 
 INLINE_TAGS = ("kbd", "sub", "sup", "br", "img", "a", "abbr", "mark", "u")
 """The inline HTML the course format renders (DESIGN.md); other tags are not carried over."""
@@ -162,6 +162,18 @@ def unknown_tags(html: str) -> list[str]:
     return list(dict.fromkeys(t for t in html_tags(html) if t not in INLINE_TAGS))
 
 
+def strip_unknown_tags(line: str) -> tuple[str, list[str]]:
+    """Return `line` without the inline HTML tags the course format does not render (their text stays),
+    and those tags; tags inside code spans are code and stay."""
+    masked = code_masked(line)
+    removed: list[str] = []
+    for match in reversed(list(_TAG.finditer(masked))):
+        if match.group(1).lower() not in INLINE_TAGS:
+            removed.insert(0, match.group(0))
+            line = line[:match.start()] + line[match.end():]
+    return line, removed
+
+
 def heading_line(level: int, title: str, attrs: list[str]) -> str:
     """Return an ATX heading line with pandoc attributes (`{#id minutes=5}`) when there are any."""
     suffix = f" {{{' '.join(attrs)}}}" if attrs else ""
@@ -176,14 +188,17 @@ def walk(tokens: list[Token]):
             yield from walk(token.children)
 
 
-def single_blanks(lines: list[str]) -> list[str]:
-    """Return lines with runs of blank lines (left by dropped directives and tags) made one, outside code."""
+def tidy(lines: list[str]) -> list[str]:
+    """Return imported lines with runs of blank lines (left by dropped directives and tags) made one, and
+    bracketed text that looks like a template placeholder escaped; code blocks are left as they are."""
     out: list[str] = []
     fence = ""
     for line in lines:
         marker = re.match(r"\s*(`{3,}|~{3,})", line)
         if marker and (not fence or marker.group(1).startswith(fence)):
             fence = "" if fence else marker.group(1)
+        elif not fence and "[" in line:
+            line = placeholders.escaped(line)
         if fence or line.strip() or not out or out[-1].strip():
             out.append(line)
     return out

@@ -39,3 +39,13 @@ def scan(line: str, path: Path, lineno: int, diags: Diagnostics) -> None:
             diags.error(Location(path, lineno, match.start() + 1),
                         f"template placeholder left in the course: {match.group(0)}",
                         "replace it with real content")
+
+
+def escaped(line: str) -> str:
+    """Return `line` with placeholder-like bracketed text escaped (`\\[your notes\\]`): imported text that
+    only looks like a template placeholder keeps its brackets on the page and is not reported."""
+    prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    for match in reversed(list(_BRACKETS.finditer(prose))):
+        if is_placeholder(match.group(1)):
+            line = f"{line[:match.start()]}\\[{match.group(1)}\\]{line[match.end():]}"
+    return line
