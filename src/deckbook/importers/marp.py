@@ -275,7 +275,7 @@ class _Deck:
             line = self.lines[number]
             new = self._inline_comments(line, number, slide)
             new = _IMAGE.sub(lambda m: self._image(m, number), new)
-            new, removed = src.strip_unknown_tags(new)
+            new, removed = src.inline_html(new)
             if removed:
                 self.report.add(self.path, number + 1, f"HTML {' '.join(removed)} not carried over (its text is kept)")
             if new != line:

@@ -30,7 +30,8 @@ MAX_HEADING = 6
 _DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*([#%])\s*([\w-]+)\s*(.*?)\s*\}\}")
 _INCLUDES = ("include", "rustdoc_include")
 _DETAILS = re.compile(r"<details\b[^>]*>|</details\s*>|<summary\b[^>]*>(.*?)</summary\s*>|<!--.*?-->", re.S | re.I)
-_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["']?)([^"'\s>]+)\2""", re.I)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_SRC = re.compile(r"""(\bsrc\s*=\s*)(["']?)([^"'\s>]+)\2""", re.I)
 _REF_DEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:\s*(<[^>]*>|\S+)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.I)
 
@@ -321,8 +322,8 @@ class _Book:
     def _title(self, entry: Entry) -> str:
         page = self.pages.get(entry.rel or "")
         if page is not None and page.title_index is not None:
-            return page.tokens[page.title_index + 1].content.strip()
-        return entry.title
+            return src.inline_html(page.tokens[page.title_index + 1].content.strip())[0]
+        return src.inline_html(entry.title)[0]
 
     def _entry_lines(self, entry: Entry, section: int, labels: set[str]) -> list[str]:
         """Return an entry and its sub-entries: a section heading at `section` (its page as a slide if it has
@@ -465,11 +466,17 @@ class _PageWriter:
         return html.strip("\n").split("\n")
 
     def _img_sources(self, html: str, first: int) -> str:
+        """Return `html` with each `<img src>` pointing at its copy; an image that is not copied is dropped."""
         def swap(match: re.Match) -> str:
-            new = self._image_path(match.group(3), first)
-            return match.group(0) if new is None else f"{match.group(1)}{match.group(2)}{new}{match.group(2)}"
+            source = _SRC.search(match.group(0))
+            if source is None:
+                return match.group(0)
+            new = self._image_path(unquote(source.group(3)), first)
+            if new is None:
+                return ""
+            return match.group(0).replace(source.group(0), f"{source.group(1)}{source.group(2)}{new}{source.group(2)}", 1)
 
-        return _IMG_SRC.sub(swap, html)
+        return _IMG.sub(swap, html)
 
     def _fence(self, index: int, token: Token) -> None:
         if not token.map:
@@ -502,8 +509,8 @@ class _PageWriter:
                 self._link(str(child.attrs.get("href", "")), first, last)
             elif child.type == "image":
                 self._image(str(child.attrs.get("src", "")), first, last)
-            elif child.type == "html_inline":
-                self._inline_html(child.content, first, last)
+        if any(c.type == "html_inline" and not src.COMMENT.fullmatch(c.content.strip()) for c in children):
+            self._inline_html(first, last)
 
     # --- inlines ----------------------------------------------------------------------------------
 
@@ -547,22 +554,18 @@ class _PageWriter:
             return None
         return self.book.assets.use(ref, self.page.base, self.page.path, line_index + 1, "image")
 
-    def _inline_html(self, html: str, first: int, last: int) -> None:
-        if src.COMMENT.fullmatch(html.strip()):
-            return
-        if _IMG_SRC.search(html):
-            number = self._find(first, last, html) - 1
-            self.lines.sub(number, number + 1, html, self._img_sources(html, number))
-            return
-        unknown = src.unknown_tags(html)
-        if unknown:
-            number = self._find(first, last, html) - 1
-            self.lines.sub(number, number + 1, html, "")
-            self.book.report.add(self.page.path, number + 1, f"HTML {html} not carried over (its text is kept)")
-
-    def _find(self, first: int, last: int, needle: str) -> int:
-        """Return the 1-based line of `needle` in lines first..last-1 (the first line when absent)."""
-        return next((i + 1 for i in range(first, min(last, len(self.lines))) if needle in self.lines[i]), first + 1)
+    def _inline_html(self, first: int, last: int) -> None:
+        """Map the inline HTML on lines first..last-1: images copied, `<code>` as code, other tags reported."""
+        for number in range(first, min(last, len(self.lines))):
+            if number in self.code_lines or self.lines.dropped(number):
+                continue
+            line = self.lines[number]
+            new, dropped = src.inline_html(self._img_sources(line, number))
+            if dropped:
+                self.book.report.add(self.page.path, number + 1, f"HTML {' '.join(dropped)} not carried over "
+                                     "(its text is kept)")
+            if new != line:
+                self.lines.replace(number, new)
 
     # --- reference definitions and directives in prose --------------------------------------------
 

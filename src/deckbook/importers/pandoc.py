@@ -199,7 +199,7 @@ class _Show:
         for number in range(*token.map):
             line = self.lines[number]
             new = _IMAGE.sub(lambda m: self._image(m, number), line)
-            new, removed = src.strip_unknown_tags(new)
+            new, removed = src.inline_html(new)
             if removed:
                 self.report.add(self.path, number + 1, f"HTML {' '.join(removed)} not carried over (its text is kept)")
             if new != line:

@@ -7,6 +7,7 @@ points at rather than printing Markdown again from the tree.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -75,6 +76,9 @@ class Lines:
     def replace(self, index: int, *new: str) -> None:
         """Put `new` lines (none: drop it) in place of line `index`."""
         self._new[index] = list(new)
+
+    def dropped(self, index: int) -> bool:
+        return index in self._new and not self._new[index]
 
     def drop(self, start: int, end: int) -> None:
         for index in range(start, end):
@@ -162,16 +166,55 @@ def unknown_tags(html: str) -> list[str]:
     return list(dict.fromkeys(t for t in html_tags(html) if t not in INLINE_TAGS))
 
 
-def strip_unknown_tags(line: str) -> tuple[str, list[str]]:
-    """Return `line` without the inline HTML tags the course format does not render (their text stays),
-    and those tags; tags inside code spans are code and stay."""
+HTML_ELEMENTS = frozenset("""
+    a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption center cite
+    code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure font
+    footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend li link main map mark
+    meta meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp
+    script section select small source span strike strong style sub summary sup svg table tbody td template
+    textarea tfoot th thead time title tr track tt u ul var video wbr""".split())
+"""HTML element names: a tag with another name (`Vec<T>` written outside code) is text the author meant."""
+_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>|<[^<>\s@]+@[^<>\s]+>")
+_CODE_ELEMENT = re.compile(r"<code>(.*?)</code>", re.I | re.S)
+
+
+def inline_html(line: str) -> tuple[str, list[str]]:
+    """Return `line` with its inline HTML made course Markdown, and the tags dropped.
+
+    `<code>…</code>` becomes a code span; tags the course format renders stay; other HTML elements are
+    dropped with their text kept; a name that is no HTML element (`Option<T>` outside code) is escaped so it
+    shows as written. Code spans and autolinks are left alone.
+    """
+    def code(match: re.Match) -> str:
+        text = html.unescape(match.group(1))
+        ticks = "`" * (max((len(t) for t in re.findall(r"`+", text)), default=0) + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        return f"{ticks}{pad}{text}{pad}{ticks}"
+
+    line = _replace_outside_code(line, _CODE_ELEMENT, code)
+    dropped: list[str] = []
+
+    def tag(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if _AUTOLINK.fullmatch(match.group(0)) or name in INLINE_TAGS:
+            return match.group(0)
+        if name in HTML_ELEMENTS:
+            dropped.append(match.group(0))
+            return ""
+        return "\\" + match.group(0)
+
+    line = _replace_outside_code(line, _TAG, tag)
+    return line, dropped[::-1]
+
+
+def _replace_outside_code(line: str, pattern: re.Pattern, repl) -> str:
+    """Return `line` with `pattern` replaced where it does not fall in a code span."""
     masked = code_masked(line)
-    removed: list[str] = []
-    for match in reversed(list(_TAG.finditer(masked))):
-        if match.group(1).lower() not in INLINE_TAGS:
-            removed.insert(0, match.group(0))
-            line = line[:match.start()] + line[match.end():]
-    return line, removed
+    for match in reversed(list(pattern.finditer(masked))):
+        original = pattern.fullmatch(line[match.start():match.end()])
+        if original is not None and (match.start() == 0 or line[match.start() - 1] != "\\"):
+            line = line[:match.start()] + repl(original) + line[match.end():]
+    return line
 
 
 def heading_line(level: int, title: str, attrs: list[str]) -> str:
