@@ -290,6 +290,8 @@ def test_mdbook_parts_become_chapters_and_pages_slides_in_summary_order(tmp_path
         "## Charts",
         "### Charts",                              # a section with content: its page is a slide
     ]
+    # A top-level page without sub-pages, before any with them, is a slide of the part directly.
+    assert conversion.chapters[2][1].startswith("# Second Day\n\n### Currents\n")
 
 
 def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):

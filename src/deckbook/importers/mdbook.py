@@ -311,8 +311,11 @@ class _Book:
                     continue
                 title = part.title or self.title
                 lines = [src.heading_line(1, title, []), ""]
+                grouped = False
                 for entry in part.entries:
-                    lines += self._entry_lines(entry, 2, labels)
+                    # A page with sub-pages is a section; so is every page after one (or it would sit in it).
+                    grouped = grouped or bool(entry.children)
+                    lines += self._entry_lines(entry, 2 if grouped else None, labels)
                 chapters.append((title, lines))
         else:
             for entry in _top(parts):
@@ -325,9 +328,10 @@ class _Book:
             return src.inline_html(page.tokens[page.title_index + 1].content.strip())[0]
         return src.inline_html(entry.title)[0]
 
-    def _entry_lines(self, entry: Entry, section: int, labels: set[str]) -> list[str]:
+    def _entry_lines(self, entry: Entry, section: int | None, labels: set[str]) -> list[str]:
         """Return an entry and its sub-entries: a section heading at `section` (its page as a slide if it has
-        content), then each sub-page as a slide; sub-pages of sub-pages follow in order."""
+        content; None: the page is a slide, no section), then each sub-page as a slide; sub-pages of
+        sub-pages follow in order."""
         lines = self._page_lines(entry, section, labels)
         for child in _flat(entry.children):
             lines += self._page_lines(child, None, labels)
