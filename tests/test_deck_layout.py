@@ -8,6 +8,7 @@ import pytest
 
 from deckbook import model as m
 from deckbook.errors import Location
+from deckbook.render.common import fontmetrics
 from deckbook.render.deck import diagram, layout, measure, pieces
 from deckbook.render.deck.frames import Box
 from deckbook.theme import Theme, load_theme
@@ -27,7 +28,7 @@ def faces(theme) -> measure.Faces:
 
 
 def test_monospace_width_is_advance_times_columns(theme):
-    mono = measure.metrics(theme.spec.fonts.mono.regular)
+    mono = fontmetrics.metrics(theme.spec.fonts.mono.regular)
     assert mono.width("x" * 10, 10) == pytest.approx(10 * 10 * mono.width("0", 1))
     assert mono.width("fn main", 12) == mono.width("abcdefg", 12)
 
@@ -164,7 +165,7 @@ def test_long_code_splits_evenly_without_a_nearly_empty_last_slide(theme):
 
 
 def test_kerning_pairs_come_from_gpos_and_only_ever_widen(theme):
-    inter = measure.metrics(theme.spec.fonts.body.regular)
+    inter = fontmetrics.metrics(theme.spec.fonts.body.regular)
     glyph = lambda char: inter.glyphs[ord(char)]  # noqa: E731
     assert inter.kerning(glyph("T"), glyph("o")) < 0 < inter.kerning(glyph("L"), glyph("A"))
     advances = lambda text: sum(inter.advances[ord(c)] for c in text)  # noqa: E731

@@ -107,13 +107,13 @@ def layout(theme: Theme, options: Options) -> writer.Layout:
     spec = theme.spec
     paper = options.paper or spec.paper
     text_width = (PAPER_MM[paper][0] - spec.margins.inner - spec.margins.outer) * _PT_PER_MM
-    label_font = fontmetrics.advances(spec.fonts.body.bold)  # the widest face measures every label
+    label_font = fontmetrics.metrics(spec.fonts.body.bold)  # the widest face measures every label
     drawing = svg.Style(spec.colors, _FAMILIES["body"], round(spec.handbook.body_size * 0.85, 2),
                         label_font.width, text_width)
     return writer.Layout(
         text_width=text_width,
         code_size=spec.handbook.code_size,
-        code_advance=fontmetrics.advances(spec.fonts.mono.regular).mono,
+        code_advance=fontmetrics.metrics(spec.fonts.mono.regular).mono,
         toc_depth=spec.handbook.toc_depth,
         keep_lines=spec.handbook.code_keep_lines,
         table_size=round(spec.handbook.body_size * TABLE_SCALE, 2),

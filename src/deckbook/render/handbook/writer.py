@@ -29,7 +29,7 @@ from ...model import (
     plain,
 )
 from . import svg
-from ..common.fontmetrics import columns as char_columns
+from ..common import codewrap
 from ..common.labels import Labels
 from ..common.numbers import change, quantity
 
@@ -489,40 +489,10 @@ def _wrap_code(spans: list[highlight.Span], width: int, styled: dict[str, str] |
     chars = [(ch, span.cls if styled is None else styled.get(span.cls, ""))
              for span in spans for ch in span.text.replace("\t", "    ")]
     _absorb_spaces(chars)
-    widths = [char_columns(ch) for ch, _ in chars]
-    if sum(widths) <= width:
-        return [_spans_html(chars)]
-    indent = 0
-    while indent < len(chars) and chars[indent][0] == " ":
-        indent += 1
-    indent = min(indent, width // 2)
-    rows: list[str] = []
-    pos, room = 0, width
-    while pos < len(chars):
-        end, used = pos, 0
-        while end < len(chars) and used + widths[end] <= room:
-            used += widths[end]
-            end += 1
-        if end < len(chars):
-            end = _break_at(chars, pos, end)
-        text = _spans_html(chars[pos:end])
-        rows.append(text if not rows else " " * indent + f'<span class="wm">{WRAP_MARK}</span>' + text)
-        pos, room = end, max(width - indent - 2, 8)
-    return rows
-
-
-def _break_at(chars: list[tuple[str, str]], start: int, end: int) -> int:
-    """Return where to end a row that must stop by `end`: after a space, else at punctuation, else `end`.
-
-    Only the second half of the row is searched, so rows stay reasonably full.
-    """
-    half = start + (end - start) // 2
-    for good in (lambda k: chars[k - 1][0] == " ",
-                 lambda k: chars[k - 1][0] in ",;([{" or chars[k][0] == "."):
-        for k in range(end, half, -1):
-            if good(k):
-                return k
-    return max(end, start + 1)
+    rows = codewrap.wrap("".join(ch for ch, _ in chars), width)
+    html = [_spans_html(chars[start:end]) for start, end in rows.slices]
+    lead = " " * rows.indent + f'<span class="wm">{WRAP_MARK}</span>'
+    return html[:1] + [lead + row for row in html[1:]]
 
 
 def _absorb_spaces(chars: list[tuple[str, str]]) -> None:

@@ -12,7 +12,8 @@ from ....errors import Diagnostic, Location
 from ....theme import Theme
 from ...common.labels import Labels
 from ..frames import Box, Frame, Run
-from ..measure import Faces, FontMetrics, Piece as TextPart, metrics, wrap
+from ...common.fontmetrics import FontMetrics, metrics
+from ..measure import Faces, Piece as TextPart, wrap
 
 
 

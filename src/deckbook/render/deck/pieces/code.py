@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from .... import highlight, model
 from ....errors import Location
+from ...common import codewrap
 from ..frames import Box, CodeFrame, CodeRun, Frame, Para, Run, TextFrame
 from .base import SIZE_STEP, Context, Piece, Sizes, round_size
 
@@ -142,8 +143,8 @@ def _tokens(block: model.CodeBlock) -> list[list[highlight.Span]]:
 
 
 def _line_lengths(block: model.CodeBlock) -> list[int]:
-    """Return the columns each line takes as shown (tabs expanded by the lexer)."""
-    return [sum(len(span.text) for span in line) for line in _tokens(block)]
+    """Return the columns each line takes as shown (tabs expanded by the lexer, wide characters count 2)."""
+    return [sum(map(codewrap.columns, "".join(span.text for span in line))) for line in _tokens(block)]
 
 
 @lru_cache(maxsize=256)  # a split code block is laid out piece by piece; lex it once
@@ -166,20 +167,22 @@ def _cut_code_line(ctx: Context, block: model.CodeBlock, index: int, columns: in
     width = max(columns - numbers, 4)
     spans = _tokens(block)[index] if index < len(_tokens(block)) else []
     muted = ctx.colors.muted
-    rows: list[list[CodeRun]] = [[]]
-    if numbers:
-        rows[0].append(CodeRun(f"{block.linenums + index:>{numbers - 1}} ", muted))
-    room = width
-    for span in spans:
-        style = ctx.palette.style(span.cls)
-        text = span.text
-        while text:
-            if room == 0:
-                rows.append([CodeRun(" " * numbers + ctx.marker + " ", muted)])
-                room = width - 2
-            chunk, text = text[:room], text[room:]
-            rows[-1].append(CodeRun(chunk, style.color or ctx.palette.text, style.bold, style.italic))
-            room -= len(chunk)
+    line = "".join(span.text for span in spans)
+    cut = codewrap.wrap(line, width)
+    rows: list[list[CodeRun]] = []
+    for n, (start, end) in enumerate(cut.slices):
+        if n == 0:
+            rows.append([CodeRun(f"{block.linenums + index:>{numbers - 1}} ", muted)] if numbers else [])
+        else:
+            rows.append([CodeRun(" " * (numbers + cut.indent) + ctx.marker + " ", muted)])
+        offset = 0
+        for span in spans:  # the tokens' parts that fall in [start, end)
+            left, right = max(start, offset), min(end, offset + len(span.text))
+            if left < right:
+                style = ctx.palette.style(span.cls)
+                rows[-1].append(CodeRun(span.text[left - offset:right - offset], style.color or ctx.palette.text,
+                                        style.bold, style.italic))
+            offset += len(span.text)
     return [tuple(r) for r in rows]
 
 
