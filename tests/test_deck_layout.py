@@ -9,7 +9,8 @@ import pytest
 from deckbook import model as m
 from deckbook.errors import Location
 from deckbook.render.common import fontmetrics
-from deckbook.render.deck import diagram, layout, measure, pieces
+from deckbook.render.common import tree as diagram
+from deckbook.render.deck import layout, measure, pieces
 from deckbook.render.deck.frames import Box
 from deckbook.theme import Theme, load_theme
 

@@ -16,7 +16,8 @@ from deckbook.errors import Location
 from deckbook.load import load_course
 from deckbook.options import Options
 from deckbook.render import deck
-from deckbook.render.deck import diagram, layout, measure, pieces, template
+from deckbook.render.common import tree as diagram
+from deckbook.render.deck import layout, measure, pieces, template
 from deckbook.render.deck.frames import CodeFrame, TableFrame, TextFrame, TreeFrame
 from deckbook.theme import load_theme
 

@@ -11,7 +11,7 @@ from typing import Literal, Union
 
 from ...errors import Diagnostic
 from ...model import Metrics
-from .diagram import TreeLayout
+from ..common.tree import TreeLayout
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from markupsafe import escape
 from ...model import Answer, DecisionTree, Metrics, Question
 from ...theme import Colours
 from ..common.colours import tints
+from ..common.tree import PAD, layout_tree
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -88,18 +89,8 @@ def _text_lines(lines: list[str], cx: float, top: float, height: float, line: fl
 
 # --- decision tree -----------------------------------------------------------------------------------
 
-_PAD_X, _PAD_Y = 6.0, 5.0
-_H_GAP, _V_GAP = 12.0, 30.0
-_MIN_NODE, _MAX_NODE = 70.0, 150.0
-
-
-@dataclass
-class _Node:
-    source: Question | Answer
-    depth: int
-    lines: list[str]
-    children: list[_Node]
-    cx: float = 0.0
+_LINE_SPACING = 1.25  # node text lines, as a multiple of the size
+_UNBOUNDED = 1e6  # a page's drawing is as tall as the tree needs (the deck's must fit its slide)
 
 
 def describe_tree(node: Question | Answer, yes: str = "yes", no: str = "no") -> str:
@@ -110,57 +101,36 @@ def describe_tree(node: Question | Answer, yes: str = "yes", no: str = "no") -> 
 
 
 def decision_tree(tree: DecisionTree, style: Style, label: str, yes: str = "yes", no: str = "no") -> str:
-    """Return `tree` drawn top-down: questions as filled boxes, answers as outlined ones, yes left."""
-    size = style.font_size
-    line = size * 1.25
-    leaves = _count_leaves(tree.root)
-    node_w = max(_MIN_NODE, min(_MAX_NODE, (style.width - (leaves - 1) * _H_GAP) / leaves))
+    """Return `tree` drawn top-down as the deck draws it (`common.tree`): questions filled, answers outlined."""
+    size, measure = style.font_size, style.measure
 
-    def build(source: Question | Answer, depth: int) -> _Node:
-        lines = wrap(source.text, node_w - 2 * _PAD_X, size, style.measure)
-        kids = [] if isinstance(source, Answer) else [build(source.yes, depth + 1), build(source.no, depth + 1)]
-        return _Node(source, depth, lines, kids)
+    def lines(text: str, at: float, width: float, bold: bool) -> int:
+        return len(wrap(text, width, at, measure))
 
-    root = build(tree.root, 0)
-    nodes = list(_walk(root))
-    depth_count = max(n.depth for n in nodes) + 1
-    row_h = [0.0] * depth_count
-    for n in nodes:
-        row_h[n.depth] = max(row_h[n.depth], len(n.lines) * line + 2 * _PAD_Y)
-    row_y = [sum(row_h[:d]) + d * _V_GAP for d in range(depth_count)]
+    def widest(text: str, at: float, bold: bool) -> float:
+        return max((measure(word, at) for word in text.split()), default=0.0)
 
-    slot = iter(range(leaves))
-
-    def place(n: _Node) -> None:
-        if not n.children:
-            n.cx = next(slot) * (node_w + _H_GAP) + node_w / 2
-            return
-        for kid in n.children:
-            place(kid)
-        n.cx = sum(k.cx for k in n.children) / len(n.children)
-
-    place(root)
-    width = leaves * node_w + (leaves - 1) * _H_GAP
-    height = row_y[-1] + row_h[-1]
+    laid = layout_tree(tree.root, style.width, _UNBOUNDED, size, size, _LINE_SPACING, lines, widest)
     c = style.colors
     answer_fill = tints(c).answer
     body: list[str] = []
-    for n in nodes:
-        top, h = row_y[n.depth], row_h[n.depth]
-        x = n.cx - node_w / 2
-        question = isinstance(n.source, Question)
-        if question:
-            body.append(f'<rect x="{x:.2f}" y="{top:.2f}" width="{node_w:.2f}" height="{h:.2f}" rx="3" '
-                        f'fill="{c.primary}"/>')
+    for node in laid.nodes:
+        if node.question:
+            body.append(f'<rect x="{node.x:.2f}" y="{node.y:.2f}" width="{node.w:.2f}" height="{node.h:.2f}" '
+                        f'rx="3" fill="{c.primary}"/>')
         else:
-            body.append(f'<rect x="{x:.2f}" y="{top:.2f}" width="{node_w:.2f}" height="{h:.2f}" rx="8" '
-                        f'fill="{answer_fill}" stroke="{c.primary}" stroke-width="0.8"/>')
-        body.append(_text_lines(n.lines, n.cx, top, h, line, size,
-                                c.background if question else c.text,
-                                "bold" if question else "normal", style.font_family))
-        for kid, word, colour in zip(n.children, (yes, no), (c.yes, c.no)):
-            body.append(_edge(n.cx, top + h, kid.cx, row_y[kid.depth], word, colour, size, style.font_family))
-    return _svg(width, height, label, body, "tree", style.width)
+            body.append(f'<rect x="{node.x:.2f}" y="{node.y:.2f}" width="{node.w:.2f}" height="{node.h:.2f}" '
+                        f'rx="8" fill="{answer_fill}" stroke="{c.primary}" stroke-width="0.8"/>')
+        text = wrap(node.text, node.w - 2 * PAD, size, measure)
+        body.append(_text_lines(text, node.x + node.w / 2, node.y, node.h, laid.pitch, size,
+                                c.background if node.question else c.text,
+                                "bold" if node.question else "normal", style.font_family))
+    for edge in laid.edges:
+        parent, child = laid.nodes[edge.parent], laid.nodes[edge.child]
+        word, colour = (yes, c.yes) if edge.yes else (no, c.no)
+        body.append(_edge(parent.x + parent.w / 2, parent.y + parent.h, child.x + child.w / 2, child.y, word,
+                          colour, size, style.font_family))
+    return _svg(laid.width, laid.height, label, body, "tree", style.width)
 
 
 def _edge(x1: float, y1: float, x2: float, y2: float, word: str, colour: str, size: float, family: str) -> str:
@@ -175,16 +145,6 @@ def _edge(x1: float, y1: float, x2: float, y2: float, word: str, colour: str, si
         f'<text x="{(x1 + x2) / 2:.2f}" y="{mid - 3:.2f}" font-family="{family}" font-size="{size * 0.9:.2f}" '
         f'font-weight="bold" fill="{colour}" text-anchor="middle">{escape(word)}</text>'
     )
-
-
-def _count_leaves(node: Question | Answer) -> int:
-    return 1 if isinstance(node, Answer) else _count_leaves(node.yes) + _count_leaves(node.no)
-
-
-def _walk(node: _Node):
-    yield node
-    for kid in node.children:
-        yield from _walk(kid)
 
 
 # --- bar chart ---------------------------------------------------------------------------------------

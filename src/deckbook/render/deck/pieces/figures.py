@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 
 from .... import model
 from ....errors import Location
-from .. import diagram
+from ...common import tree as diagram
 from ..frames import Box, ChartFrame, Frame, ImageFrame, Para, RectFrame, Run, TextFrame, TreeFrame
 from ..measure import WRAP_SAFETY
 from ...common.numbers import change, number

@@ -1,4 +1,4 @@
-"""Decision trees laid out top-down — pure geometry in points; the writer draws the result as shapes.
+"""Decision trees laid out top-down — pure geometry in points, the same for slides and pages.
 
 x positions come from the leaves (each leaf gets a slot wide enough for its longest word, the room left is
 shared evenly; a question sits above the middle of its branches), rows from depth. The text size is the
