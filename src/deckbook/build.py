@@ -6,7 +6,6 @@ One straight line of named steps; the cache decides what needs rendering at all.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import os
 import time
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import cache
+from . import cache, epoch
 from .errors import Diagnostic, Diagnostics, Location, RenderError
 from .load import find_course
 from .options import Options
@@ -48,7 +47,7 @@ def load(course_ref: str | Path, version: str | None = None, strict: bool = Fals
 
     diags = Diagnostics()
     course = load_course(find_course(course_ref), version, diags, strict)
-    theme = load_theme(course.meta.theme, _key_location(course.root / "course.yaml", "theme"))
+    theme = load_theme(course.meta.theme, _theme_key(course.root / "course.yaml"))
     return course, theme, diags
 
 
@@ -97,7 +96,7 @@ def render_all(names: list[str], course: m.Course, theme: Theme, targets: dict[s
     A thread per output waits for it; each renderer submits its work to the pool (the deck as one task,
     the handbook chapter by chapter), so both editions' chapters and the deck keep every core busy.
     """
-    with _source_date(course.meta.date), workers(jobs) as pool:
+    with epoch.course_date(course.meta.date), workers(jobs) as pool:
         if isinstance(pool, Inline) or len(names) <= 1:
             for name in names:
                 _tell(progress, name, render(name, course, theme, targets[name], options, pool))
@@ -155,26 +154,13 @@ def _globbed(root: Path, theme_folders: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-@contextlib.contextmanager
-def _source_date(date: dt.date) -> Iterator[None]:
-    """Set SOURCE_DATE_EPOCH (read by fontTools for font subset tags) to the course date if unset."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp()))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _key_location(path: Path, key: str) -> Location:
-    """Return where top-level `key:` is given in YAML file `path` (its value's column), else the file's start."""
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-        if line.startswith(f"{key}:"):
-            value = line[len(key) + 1:]
-            return Location(path, number, len(key) + 2 + len(value) - len(value.lstrip()))
-    return Location(path)
+def _theme_key(course_file: Path) -> Location:
+    """Return where course.yaml names its theme (unknown themes are reported there)."""
+    from . import yamlsrc
+
+    return yamlsrc.find([course_file], ("theme",)) or Location(course_file)
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import __version__, epoch
 from .options import Options
 
 MANIFEST = ".cache/manifest.json"
@@ -63,7 +63,7 @@ def output_key(inputs: str, name: str, options: Options, version: str | None) ->
     payload = {
         "inputs": inputs, "output": name, "options": asdict(options), "version": version,
         # Without SOURCE_DATE_EPOCH an undated course is dated today: a new day is a new key.
-        "date": os.environ.get("SOURCE_DATE_EPOCH") or dt.date.today().isoformat(),
+        "date": epoch.get() or dt.date.today().isoformat(),
         "libraries": library_versions(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -9,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import cache
+from . import cache, epoch
 from .build import Result, build
 from .options import Options
 
@@ -47,7 +47,7 @@ def assemble(folder: Path, version: str, courses: list[str] | None = None) -> Pa
         "version": version,
         "courses": sorted(courses or {n.split("-")[0] for n in digests}),
         "files": [{"name": p.name, "size": p.stat().st_size, "sha256": digests[p.name]} for p in files],
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "source_date_epoch": epoch.get(),
         "tools": {**cache.library_versions(), "python": platform.python_version()},
     }
     path = folder / "manifest.json"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .. import model as m, yamlsrc
+from .. import epoch, model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
 from . import COURSE_FILE, placeholders, text
 from .markdown import ChapterParser, HeadingItem, ParsedChapter
@@ -89,7 +88,7 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
     meta = m.CourseMeta(
         title=spec.title, subtitle=spec.subtitle, version=version or spec.version,
         authors=tuple(spec.authors), organisation=spec.organisation, language=spec.language,
-        theme=spec.theme, date=spec.date or _default_date(),
+        theme=spec.theme, date=spec.date or epoch.today(),
     )
     return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)))
 
@@ -208,9 +207,3 @@ def _check_links(parsed: list[ParsedChapter], anchors: Anchors, diags: Diagnosti
             elif re.match(r"^(file|data|javascript):", target, re.I):
                 diags.error(loc, f"link '{target}' is not allowed", "link to a heading (#anchor) or a web address")
 
-
-def _default_date() -> dt.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()

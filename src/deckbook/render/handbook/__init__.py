@@ -13,7 +13,6 @@ stitch.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -38,7 +37,7 @@ from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ... import __version__, cache, highlight
+from ... import __version__, cache, epoch, highlight
 from ...errors import Diagnostic, Location, RenderError
 from ...model import Course
 from ...options import Options
@@ -221,9 +220,9 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
         raise RenderError(f"unknown PDF variant '{options.pdf_variant}' (one of: {', '.join(sorted(VARIANTS))})")
     started = time.time()
     body, page = _document(course, theme, options)
-    with _source_date(course.meta.date), _pool(pool) as workers:
+    with epoch.course_date(course.meta.date), _pool(pool) as workers:
         styles = _styles(course, theme, options)
-        worker = partial(_lay_out, styles=styles, epoch=os.environ["SOURCE_DATE_EPOCH"])
+        worker = partial(_lay_out, styles=styles, source_date=epoch.get())
         try:
             if options.pdf_variant in WHOLE_VARIANTS:
                 whole = page(front=True, toc=body.toc, chapters=body.chapters)
@@ -301,7 +300,7 @@ class _Style:
     def digest(self) -> str:
         payload = {"tokens": self.tokens, "sheets": [cache.file_digest(p) for p in self.sheets],
                    "roots": [str(r) for r in self.roots], "base_url": self.base_url, "variant": self.variant,
-                   "libraries": cache.library_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+                   "libraries": cache.library_versions(), "epoch": epoch.get()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -352,10 +351,10 @@ def _loaded(style: _Style) -> _Loaded:
     return _LOADED[style]
 
 
-def _lay_out(task: book.Task, styles: dict[str, _Style], epoch: str) -> book.Layout:
+def _lay_out(task: book.Task, styles: dict[str, _Style], source_date: str) -> book.Layout:
     """Lay out one document in a worker: write its PDF (and, when cached, its layout) and return the layout."""
     style = styles[task.kind]
-    with _epoch(epoch):
+    with epoch.pinned(source_date):  # fontTools stamps it into font subsets
         fonts, sheets, fetcher, sheet_log = _loaded(style)
         fetcher.refused.clear()
         with _collect_log() as records:
@@ -390,18 +389,7 @@ def _lay_out(task: book.Task, styles: dict[str, _Style], epoch: str) -> book.Lay
     return layout
 
 
-@contextlib.contextmanager
-def _epoch(value: str) -> Iterator[None]:
-    """Set SOURCE_DATE_EPOCH (fontTools stamps it into font subsets) while a worker lays out."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
+
 
 
 class SandboxFetcher(URLFetcher):
@@ -469,18 +457,6 @@ def _drop_first_cont(document) -> None:
             stack.extend(reversed(kept))
 
 
-@contextlib.contextmanager
-def _source_date(date: dt.date):
-    """Pin SOURCE_DATE_EPOCH (fontTools stamps it into font subsets) to the course date unless set."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    epoch = dt.datetime.combine(date, dt.time(), dt.timezone.utc).timestamp()
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 class _Collector(logging.Handler):
