@@ -117,22 +117,3 @@ def palette(style_name: str) -> Palette:
     text = f"#{base['color'].upper()}" if base["color"] else "#000000"
     background = (style.background_color or "#FFFFFF").upper()
     return Palette(style_name, text, background, classes)
-
-
-def css(style_name: str, scope: str = ".code") -> str:
-    """Return CSS rules giving each token class inside `scope` its colour and weight."""
-    pal = palette(style_name)
-    rules = []
-    for cls, ts in sorted(pal.classes.items()):
-        if not cls:
-            continue
-        decl = []
-        if ts.color:
-            decl.append(f"color:{ts.color}")
-        if ts.bold:
-            decl.append("font-weight:bold")
-        if ts.italic:
-            decl.append("font-style:italic")
-        if decl:
-            rules.append(f"{scope} .{cls}{{{';'.join(decl)}}}")
-    return "\n".join(rules) + "\n"

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Iterable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -234,6 +234,24 @@ def locate(data: Any, loc: tuple, path: Path, first_line: int = 1) -> Location:
             break
     line, col = position(data, loc, first_line)
     return Location(path, line, col)
+
+
+def find(paths: Iterable[Path], keys: tuple) -> Location | None:
+    """Return where `keys` is set in the first of the YAML files `paths` that sets it (None: in none).
+
+    For messages about a value found after loading (a theme's `extends:` chain, course.yaml's `theme:`).
+    """
+    for path in paths:
+        try:
+            data = parse(path.read_text(encoding="utf-8"), path, Diagnostics())
+        except (OSError, UnicodeDecodeError):
+            continue
+        node = data
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None:
+            return locate(data, keys, path)
+    return None
 
 
 def validate(model: type[M], data: Any, path: Path, diags: Diagnostics, first_line: int = 1,

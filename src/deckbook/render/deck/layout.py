@@ -18,7 +18,7 @@ import difflib
 from dataclasses import dataclass, replace
 
 from ... import model, yamlsrc
-from ...errors import Diagnostics, Location
+from ...errors import Location
 from ...model import Course, plain
 from ...theme import THEME_FILE, Theme
 from . import template
@@ -140,15 +140,8 @@ def _names_hint(name: str, tpl: Template) -> str:
 
 def theme_location(theme: Theme, keys: tuple[str, ...]) -> Location:
     """Return where `keys` is set: the first file of the theme's `extends:` chain that sets it."""
-    for folder in theme.folders:
-        path = folder / THEME_FILE
-        data = yamlsrc.parse(path.read_text(encoding="utf-8"), path, Diagnostics())
-        node = data
-        for key in keys:
-            node = node.get(key) if isinstance(node, dict) else None
-        if node is not None:
-            return yamlsrc.locate(data, keys, path)
-    return Location(theme.root / THEME_FILE)
+    found = yamlsrc.find([folder / THEME_FILE for folder in theme.folders], keys)
+    return found or Location(theme.root / THEME_FILE)
 
 
 def _dark(geo: Geometry, layout: Layout, kind: str) -> bool:
