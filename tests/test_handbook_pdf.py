@@ -152,8 +152,14 @@ def test_running_heads_name_the_chapter_and_the_section(pdf):
     # The first section starting on the page, else the one in force; the chapter on the left.
     cont = next(i for i, t in enumerate(pages) if "src/steps.rs (cont.)" in t)
     assert running[cont] == "2 Patterns | 2.4 A long listing"
-    perf = next(i for i, t in enumerate(pages) if "2.3 Performance\nRequest latency" in t)
-    assert running[perf] == "2 Patterns | 2.3 Performance"
+    chapters = {"1": "Getting started", "2": "Patterns"}
+    checked = 0
+    for index, text in enumerate(pages[2:], start=2):
+        first = re.search(r"^(\d+)\.\d+ \S.*$", text, re.M)  # a section that starts on this page
+        if first and not re.match(r"\d+\n", text):
+            assert running[index] == f"{first[1]} {chapters[first[1]]} | {first[0]}", index
+            checked += 1
+    assert checked >= 2
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")

@@ -191,9 +191,9 @@ class Spy:
         self.kinds: list[str] = []
         real = handbook._lay_out
 
-        def lay_out(task, styles, epoch):
+        def lay_out(task, styles, source_date):
             self.kinds.append(task.kind)
-            return real(task, styles, epoch)
+            return real(task, styles, source_date)
 
         monkeypatch.setattr(handbook, "_lay_out", lay_out)
 
