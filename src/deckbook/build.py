@@ -160,7 +160,7 @@ def _theme_key(course_file: Path) -> Location:
     """Return where course.yaml names its theme (unknown themes are reported there)."""
     from . import yamlsrc
 
-    return yamlsrc.find([course_file], ("theme",)) or Location(course_file)
+    return yamlsrc.find([course_file], ("theme",), value=True) or Location(course_file)
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:

@@ -30,6 +30,7 @@ class LineDict(dict):
     line: int = 1
     lines: dict[Any, int]
     cols: dict[Any, int]
+    value_at: dict[Any, tuple[int, int]]  # where each key's value starts (line, column)
     origins: dict[Any, Path]
 
 
@@ -102,6 +103,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = loader.lines.at(node.start_mark.index)[0]
     result.lines = {}
     result.cols = {}
+    result.value_at = {}
     result.origins = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -112,6 +114,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             raise _ContentProblem(f"duplicate key {key!r}", key_node.start_mark, "each key may appear only once")
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key], result.cols[key] = loader.lines.at(key_node.start_mark.index)
+        result.value_at[key] = loader.lines.at(value_node.start_mark.index)
     return result
 
 
@@ -236,8 +239,9 @@ def locate(data: Any, loc: tuple, path: Path, first_line: int = 1) -> Location:
     return Location(path, line, col)
 
 
-def find(paths: Iterable[Path], keys: tuple) -> Location | None:
-    """Return where `keys` is set in the first of the YAML files `paths` that sets it (None: in none).
+def find(paths: Iterable[Path], keys: tuple, value: bool = False) -> Location | None:
+    """Return where `keys` is set in the first of the YAML files `paths` that sets it (None: in none);
+    with `value`, where its value starts.
 
     For messages about a value found after loading (a theme's `extends:` chain, course.yaml's `theme:`).
     """
@@ -246,9 +250,11 @@ def find(paths: Iterable[Path], keys: tuple) -> Location | None:
             data = parse(path.read_text(encoding="utf-8"), path, Diagnostics())
         except (OSError, UnicodeDecodeError):
             continue
-        node = data
+        node, parent = data, None
         for key in keys:
-            node = node.get(key) if isinstance(node, dict) else None
+            node, parent = (node.get(key) if isinstance(node, dict) else None), node
+        if node is not None and value and isinstance(parent, LineDict):
+            return Location(path, *parent.value_at[keys[-1]])
         if node is not None:
             return locate(data, keys, path)
     return None

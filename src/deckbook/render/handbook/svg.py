@@ -113,8 +113,11 @@ def decision_tree(tree: DecisionTree, style: Style, label: str, yes: str = "yes"
     laid = layout_tree(tree.root, style.width, _UNBOUNDED, size, size, _LINE_SPACING, lines, widest)
     c = style.colors
     answer_fill = tints(c).answer
+    edges: dict[int, list] = {}
+    for edge in laid.edges:
+        edges.setdefault(edge.parent, []).append(edge)
     body: list[str] = []
-    for node in laid.nodes:
+    for index, node in enumerate(laid.nodes):
         if node.question:
             body.append(f'<rect x="{node.x:.2f}" y="{node.y:.2f}" width="{node.w:.2f}" height="{node.h:.2f}" '
                         f'rx="3" fill="{c.primary}"/>')
@@ -125,11 +128,11 @@ def decision_tree(tree: DecisionTree, style: Style, label: str, yes: str = "yes"
         body.append(_text_lines(text, node.x + node.w / 2, node.y, node.h, laid.pitch, size,
                                 c.background if node.question else c.text,
                                 "bold" if node.question else "normal", style.font_family))
-    for edge in laid.edges:
-        parent, child = laid.nodes[edge.parent], laid.nodes[edge.child]
-        word, colour = (yes, c.yes) if edge.yes else (no, c.no)
-        body.append(_edge(parent.x + parent.w / 2, parent.y + parent.h, child.x + child.w / 2, child.y, word,
-                          colour, size, style.font_family))
+        for edge in edges.get(index, ()):  # a question's branches right after it: the text reads in order
+            child = laid.nodes[edge.child]
+            word, colour = (yes, c.yes) if edge.yes else (no, c.no)
+            body.append(_edge(node.x + node.w / 2, node.y + node.h, child.x + child.w / 2, child.y, word,
+                              colour, size, style.font_family))
     return _svg(laid.width, laid.height, label, body, "tree", style.width)
 
 
