@@ -4,12 +4,18 @@ import sys
 
 from invoke import Collection, Exit, task
 
-from deckbook import project
+from deckbook import project, system
 
 
 def _done(code: int) -> None:
     if code:
         raise Exit(code=code)
+
+
+@task
+def setup(c):
+    """Install the Debian packages in debian-packages.txt that are missing (as root), else print the command."""
+    _done(system.setup())
 
 
 @task(help={"course": "slug or path (default: every course)", "strict": "warnings are errors",

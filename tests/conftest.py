@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -9,6 +10,14 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
+
+
+def need(program: str, package: str) -> str:
+    """Return the path of `program`; fail, never skip, when it is missing: `invoke test` runs the whole suite."""
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(f"{program} is not installed (Debian package {package}): run `invoke setup`", pytrace=False)
+    return path
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

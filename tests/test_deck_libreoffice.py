@@ -6,7 +6,6 @@ parallel test runs do not share one. Skipped where LibreOffice is not installed;
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,17 +21,19 @@ from deckbook.render.deck import layout, measure, package, pieces, writer
 from deckbook.render.deck.frames import Box, DeckPlan, Para, SlidePlan, TextFrame
 from deckbook.theme import Theme, load_theme
 
+from conftest import need
 from test_deck_template import corporate_course
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SOFFICE = shutil.which("soffice")
-
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; CI installs it "
-                                                         "to check that decks render")
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+def soffice() -> str:
+    return need("soffice", "libreoffice-impress")
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory, soffice) -> dict[str, tuple[Path, Path]]:
     """Return {name: (deck, its PDF)} for the mini deck (default and corporate theme) and the stress deck."""
     folder = tmp_path_factory.mktemp("soffice")
     default = load_theme("default", Location(FIXTURES / "mini" / "course.yaml"))
@@ -44,7 +45,7 @@ def converted(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
         "stress": deck.render(load_course(FIXTURES / "stress"), default, folder / "stress.pptx", Options()),
         "lines": _full_lines_deck(default, folder / "lines.pptx"),
     }
-    command = [SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+    command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
                "--convert-to", "pdf", "--outdir", str(folder), *map(str, decks.values())]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

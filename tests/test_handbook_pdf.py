@@ -21,6 +21,7 @@ from deckbook.model import Image, Table
 from deckbook.options import Options
 from deckbook.render import handbook
 from deckbook.theme import SHIPPED_THEMES, load_theme
+from conftest import need
 from test_handbook import L, chapter, code, course, ins, para, png, sample_course, slide, theme  # noqa: F401
 
 MM = 72 / 25.4
@@ -162,14 +163,13 @@ def test_running_heads_name_the_chapter_and_the_section(pdf):
     assert checked >= 2
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
 def test_long_running_heads_are_cut_with_an_ellipsis_inside_the_margins(tmp_path, theme):
     long = "A chapter title far too long for half of a running head, about axum, tokio, sqlx and tower"
     section = "tokio::sync::RwLock when the write guard is held across an await point in a handler"
     c = course(tmp_path, chapter("01", long, slide(long, level=1), slide(section, *(para("Words " * 400),) * 2)))
     path = handbook.render(c, theme, tmp_path / "h.pdf", Options())
     # The clipped text stays in the PDF (pdfplumber reads it): look at the ink instead, at 2 px per mm.
-    subprocess.run(["pdftoppm", "-r", "50.8", "-f", "4", "-l", "4", "-gray", "-png", str(path), str(tmp_path / "p")],
+    subprocess.run([need("pdftoppm", "poppler-utils"), "-r", "50.8", "-f", "4", "-l", "4", "-gray", "-png", str(path), str(tmp_path / "p")],
                    check=True)
     from PIL import Image
 

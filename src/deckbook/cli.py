@@ -14,6 +14,8 @@ from .errors import DeckbookError
 from .options import FLAGS, Options
 
 
+_TOLD: set[str] = set()  # notes about this machine already printed
+
 DEBUG_ENV = "DECKBOOK_DEBUG"
 """Set to 1 to see the traceback of an internal error (content and theme errors never have one)."""
 
@@ -109,12 +111,16 @@ def _common(cmd: argparse.ArgumentParser) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
-    from .outputs import groups
+    from .outputs import groups, notes
 
     options = Options(strict=args.strict, **{name: getattr(args, name) for name in FLAGS if name in args})
     progress = None if args.quiet else _progress
     result = build(args.path, args.out, groups()[args.group], options, args.course_version, args.jobs, progress)
     _report(result.warnings, args.quiet)
+    for note in [] if args.quiet else notes(result.rendered):
+        if note not in _TOLD:  # once per process: `invoke build` builds every course in one
+            _TOLD.add(note)
+            print(f"deckbook: note: {note}", file=sys.stderr)
     if not args.quiet:
         for name, path in result.files.items():
             print(f"{'wrote' if name in result.rendered else 'kept '} {path}", file=sys.stderr)

@@ -32,6 +32,9 @@ class Renderer(Protocol):
     def report(self, course: Course, theme: Theme) -> list[Diagnostic]:
         """Return what rendering would warn about (overflow, missing layouts …), without rendering."""
 
+    def notes(self) -> list[str]:
+        """Optional: return what this machine lacks that the renderer would use, each with its install command."""
+
 
 @dataclass(frozen=True)
 class Output:
@@ -89,3 +92,11 @@ def reads(group: str) -> tuple[str, ...]:
     """Return the options any output of `group` reads, in the order `Options` declares them."""
     wanted = {name for output in groups()[group] for name in OUTPUTS[output].reads}
     return tuple(f.name for f in fields(Options) if f.name in wanted)
+
+
+def notes(names: tuple[str, ...]) -> list[str]:
+    """Return the notes of the renderers of outputs `names` (those that have `notes`), each note once."""
+    found: dict[str, None] = {}
+    for module in dict.fromkeys(OUTPUTS[name].module for name in names):
+        found.update(dict.fromkeys(getattr(importlib.import_module(module), "notes", list)()))
+    return list(found)

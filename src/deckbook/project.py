@@ -98,6 +98,11 @@ def cargo_test(course: str | None = None) -> int:
     for path in courses(course):
         workspace = Path(path) / "code"
         if (workspace / "Cargo.toml").is_file():
+            if shutil.which("cargo") is None:
+                print(f"{workspace / 'Cargo.toml'}: error: cargo is not installed (the course's code needs a Rust "
+                      f"toolchain: see its rust-version in Cargo.toml; rustup installs one)", file=sys.stderr)
+                codes.append(1)
+                continue
             print(f"cargo test --workspace in {workspace}", flush=True)
             codes.append(subprocess.call(["cargo", "test", "--workspace", "--locked", "--quiet"], cwd=workspace))
     return max(codes, default=0)

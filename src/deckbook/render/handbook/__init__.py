@@ -31,6 +31,7 @@ from urllib.request import url2pathname
 
 import jinja2
 from markupsafe import Markup
+from .engine import notes  # first: imports WeasyPrint without its import-time warning
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import VARIANTS
