@@ -103,15 +103,25 @@ CONTENT_CASES = [
         f"course.yaml:2:6: error: YAML syntax: mapping values are not allowed here ({HINT_YAML})",
     ], course_yaml="title: T\n  bad: indent\n"),
     Case("front-matter-syntax", {"01.md": "---\ntitle: [x\n---\n" + H1}, [
-        f"01.md:2:10: error: YAML syntax: expected ',' or ']', but got '<stream end>' ({HINT_YAML})",
+        f"01.md:2:8: error: YAML syntax: '[' opened here is never closed (expected ',' or ']', but got the end) "
+        f"({HINT_YAML})",
     ]),
     Case("decision-tree-syntax", {"01.md": H1 + "```decision-tree\nquestion: Q\n  bad: : x\n```\n"}, [
         f"01.md:7:6: error: YAML syntax: mapping values are not allowed here ({HINT_YAML})",
     ]),
     Case("metrics-syntax-in-list-item", {"01.md": H1 + "- item\n\n  ```metrics\n  rows: [\n  ```\n"}, [
         # The body is dedented by the list item; the column is the file's, not the body's.
-        f"01.md:8:10: error: YAML syntax: expected the node content, but found '<stream end>' ({HINT_YAML})",
+        f"01.md:8:9: error: YAML syntax: '[' opened here is never closed (expected the node content, but found "
+        f"the end) ({HINT_YAML})",
     ]),
+    Case("course-yaml-unclosed-at-the-end", {"01.md": H1}, [  # points at the '[', not past the last line
+        f"course.yaml:6:10: error: YAML syntax: '[' opened here is never closed (expected ',' or ']', but got the "
+        f"end) ({HINT_YAML})",
+    ], course_yaml="title: T\nversion: '1.0'\nlanguage: en\ntheme: default\nsubtitle: it's fine\nauthors: [Ann, Bo\n"),
+    Case("course-yaml-unclosed-quote", {"01.md": H1}, [
+        f"course.yaml:2:11: error: YAML syntax: '\"' opened here is never closed (found unexpected end of stream) "
+        f"({HINT_YAML})",
+    ], course_yaml="title: T\nsubtitle: \"A day\n\n"),
     Case("yaml-duplicate-key", {"01.md": H1}, [
         "course.yaml:2:1: error: YAML: duplicate key 'title' (each key may appear only once)",
     ], course_yaml="title: T\ntitle: U\n"),
@@ -508,7 +518,8 @@ THEME_CASES = [
         "themes/a/theme.yaml:1:1: error: 'extends' should be the name of one theme (e.g. extends: default)",
     ]),
     ThemeCase("theme-yaml-syntax", {"t": "colors: [\n"}, "t", [
-        f"themes/t/theme.yaml:2:1: error: YAML syntax: expected the node content, but found '<stream end>' ({HINT_YAML})",
+        f"themes/t/theme.yaml:1:9: error: YAML syntax: '[' opened here is never closed (expected the node content, "
+        f"but found the end) ({HINT_YAML})",
     ]),
     ThemeCase("slide-size-is-not-base-60", {"t": "extends: default\nslide_size: 16:10\n"}, "t", [
         "themes/t/theme.yaml:2:1: error: 'slide_size': Input should be '16:9' or '4:3' (got '16:10')",

@@ -234,6 +234,14 @@ def test_heading_attributes_choose_anchor_and_layout(make_course):
     assert slides[1].blocks[1].anchor == "d"
 
 
+def test_front_matter_notes_keep_the_first_slides_layout(make_course):
+    root = make_course({"01.md": '---\nnotes: Welcome everyone.\n---\n## Compare {layout="Two Content"}\n\n'
+                                 'text\n\n::: notes\nOwn note.\n:::\n'})
+    (first,) = load_course(root).chapters[0].slides
+    assert first.layout == "Two Content" and first.anchor == "compare"
+    assert [m.plain(note.children) for note in first.notes] == ["Welcome everyone.", "Own note."]
+
+
 def test_unknown_heading_attribute_is_an_error(make_course):
     root = make_course({"01.md": "# Part {colour=red}\n\ntext\n"})
     assert errors_of(root) == ["01.md:1:1: error: unknown heading attribute 'colour=red'"]

@@ -171,8 +171,8 @@ def parse(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -> Any
     except yaml.constructor.ConstructorError as exc:  # e.g. a !!python/object tag
         diags.error(at(exc.problem_mark.index), f"YAML: {exc.problem}", "deckbook reads plain YAML: remove the !tag")
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        diags.error(at(mark.index if mark else 0), f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}",
+        index, problem = _syntax_error(exc, text)
+        diags.error(at(index), f"YAML syntax: {problem}",
                     "check indentation, and quote values that contain ': ' or start with a special character")
     except yaml.reader.ReaderError as exc:  # a control character: not marked, but it has a position
         diags.error(at(exc.position), f"YAML: control character U+{exc.character:04X} is not allowed",
@@ -180,6 +180,42 @@ def parse(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -> Any
     except RecursionError:  # a safety net: MAX_DEPTH stops the composer's recursion well before this
         diags.error(at(0), "YAML nested too deeply", "flatten the structure")
     return None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """Return where a syntax error is and what it is.
+
+    A construct left open (`[`, `{`, a quote) is only noticed at the end of the text, which is past its
+    last line: point at where the construct opened instead.
+    """
+    problem = (exc.problem or exc.context or "invalid YAML").replace("'<stream end>'", "the end")
+    end = len(text.rstrip())
+    if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= end:
+        index = exc.context_mark.index
+        if index >= end:  # "while parsing a flow node": marked where the missing node would be
+            index = next(reversed(_unclosed_brackets(text)), index)
+        opener = text[index:index + 1]
+        construct = f"'{opener}'" if opener in ("[", "{", "'", '"') else \
+            re.sub(r"^while (parsing|scanning) ", "", exc.context or "a construct")
+        return index, f"{construct} opened here is never closed ({problem})"
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.index if mark else 0), problem
+
+
+def _unclosed_brackets(text: str) -> list[int]:
+    """Return the offsets of the `[` and `{` that `text` leaves open, outermost first (quotes are skipped)."""
+    opened: list[int] = []
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"" and (index == 0 or text[index - 1] in " \t\n[{,:"):  # a quote that starts a scalar
+            quote = char
+        elif char in "[{":
+            opened.append(index)
+        elif char in "]}" and opened:
+            opened.pop()
+    return opened
 
 
 def _flow_too_deep(text: str) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -182,8 +183,7 @@ def _chapter(parsed: ParsedChapter, level: int, anchors: Anchors, diags: Diagnos
     if parsed.front.notes and slides:
         first = slides[0]
         extra = m.Paragraph((m.Text(parsed.front.notes.strip()),), first.loc)
-        slides = (m.Slide(first.kind, first.level, first.title, first.anchor, first.blocks,
-                          (extra, *first.notes), first.loc), *slides[1:])
+        slides = (replace(first, notes=(extra, *first.notes)), *slides[1:])  # every other field kept
     titled = next((s for s in slides if s.title), None)
     title = parsed.front.title or (m.plain(titled.title) if titled else parsed.path.stem)
     loc = Location(parsed.path)
