@@ -56,3 +56,14 @@ def test_results_round_trip(tmp_path, monkeypatch):
     rows, prof = bench.load_results(tmp_path / "b.json")
     assert rows == {1: row} and prof["shares"] == {"layout": 0.5}
     assert "| layout | 50% |" in (tmp_path / "b.md").read_text()
+
+
+def test_profile_accounts_for_the_handbook_phases(mini, tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "WORK", tmp_path)
+    result = bench.profile(mini)
+    shares = result["shares"]
+    assert result["pages"] > 1
+    for label in ("deckbook: content → HTML (Markdown, Pygments, templates)", "WeasyPrint: layout",
+                  "WeasyPrint: draw and write the PDF", "deckbook: stitch (pikepdf)"):
+        assert 0 < shares[label] < 1, label  # each phase's function was found in the profile
+    assert shares["— of which line breaking and text shaping (Pango)"] <= shares["WeasyPrint: layout"]

@@ -90,7 +90,7 @@ def test_version_override(mini):
     ({"01.md": "# A\n"}, "title: T\nversion: 1.0\n",
      ["course.yaml:2:1: error: 'version': write the version as a quoted string, e.g. version: \"1.0\" (got 1.0)"]),
     ({"01.md": "# A\n"}, "title: [unclosed\n",
-     ["course.yaml:2:1: error: YAML syntax: expected ',' or ']', but got '<stream end>'"]),
+     ["course.yaml:1:8: error: YAML syntax: '[' opened here is never closed (expected ',' or ']', but got the end)"]),
     ({}, "title: T\n", ["course.yaml:1:1: error: the course has no chapters"]),
     ({"01.md": "# A\n"}, "title: T\nchapters: [01.md, 02.md]\n",
      ["course.yaml:2:19: error: chapter file '02.md' not found"]),

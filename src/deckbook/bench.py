@@ -164,8 +164,8 @@ def _pandoc(course: Path, runs: int) -> tuple[list[float], float]:
     steps = [["pandoc", str(source), "-o", str(out / "deck.pptx")],
              ["pandoc", str(source), "-s", "--toc", "--css", css.name, "-o", str(out / "handbook.html"),
               "--metadata", "title=bench"]]
-    steps += [[sys.executable, "-c", "import sys; from weasyprint import HTML; HTML(sys.argv[1]).write_pdf(sys.argv[2])",
-               str(out / "handbook.html"), str(out / f"{edition}.pdf")] for edition in ("student", "trainer")]
+    steps += [[sys.executable, "-m", "weasyprint", str(out / "handbook.html"), str(out / f"{edition}.pdf")]
+              for edition in ("student", "trainer")]  # WeasyPrint's own command, as a pandoc user runs it
     times, peak = [], 0.0
     for _ in range(runs):
         samples = [run(step)[0] for step in steps]  # one after the other: the pipeline has no parallelism
@@ -235,20 +235,12 @@ def profile(course: Path = SOURCE) -> dict:
     """Lay out `course`'s student handbook in this process, under cProfile; return where the time went.
 
     The first build (no profiler, nothing cached) gives the wall time; the profiled one, from scratch
-    again, gives each phase's share. The phases are WeasyPrint's own steps, found by their code objects.
+    again, gives each phase's share. The phases (render/handbook/profile.py) are found by their code objects.
     """
-    import weasyprint
-    from weasyprint.css import get_all_computed_styles
-    from weasyprint.document import Document
-    from weasyprint.formatting_structure.build import build_formatting_structure
-    from weasyprint.layout import layout_document
-    from weasyprint.pdf.fonts import build_fonts_dictionary
-    from weasyprint.text.line_break import split_first_line
-
     from .build import load
     from .options import Options
     from .render import handbook
-    from .render.handbook import stitch
+    from .render.handbook.profile import forget_loaded, phases
     from .render.pool import Inline
 
     loaded, theme, _ = load(course, None, False)
@@ -258,7 +250,7 @@ def profile(course: Path = SOURCE) -> dict:
     profiler = cProfile.Profile()
     for profiled in (False, True):
         shutil.rmtree(out, ignore_errors=True)
-        handbook._LOADED.clear()  # fonts and stylesheets are loaded again, as in a fresh worker
+        forget_loaded()  # fonts and stylesheets are loaded again, as in a fresh worker
         started = time.perf_counter()
         profiler.enable() if profiled else None
         handbook.render(loaded, theme, out / "handbook.pdf", options, pool=Inline())
@@ -266,20 +258,8 @@ def profile(course: Path = SOURCE) -> dict:
         walls.append(time.perf_counter() - started)
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]  # (file, line, name) → (cc, nc, tt, ct, callers)
     total = sum(entry[2] for entry in stats.values())
-    phases = [
-        ("deckbook: content → HTML (Markdown, Pygments, templates)", handbook._document),
-        ("WeasyPrint: load fonts and stylesheets (once per worker)", handbook._loaded),
-        ("WeasyPrint: parse HTML", weasyprint.HTML.__init__),
-        ("WeasyPrint: cascade (computed styles)", get_all_computed_styles),
-        ("WeasyPrint: box tree", build_formatting_structure),
-        ("WeasyPrint: layout", layout_document),
-        ("— of which line breaking and text shaping (Pango)", split_first_line),
-        ("WeasyPrint: draw and write the PDF", Document.write_pdf),
-        ("— of which font subsetting (fontTools)", build_fonts_dictionary),
-        ("deckbook: stitch (pikepdf)", stitch.stitch),
-    ]
     shares = {}
-    for label, function in phases:
+    for label, function in phases():
         code = function.__code__
         entry = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
         shares[label] = entry[3] / total if entry else 0.0

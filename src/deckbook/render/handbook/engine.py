@@ -12,7 +12,7 @@ import warnings
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
-    import weasyprint  # noqa: F401 - imported here first, so no other import of it warns
+    import weasyprint  # imported here first, so no other import of it warns
     from weasyprint.text import ffi
 
 HARFBUZZ_SUBSET_PACKAGE = "libharfbuzz-subset0"
