@@ -2,7 +2,8 @@
 
 Measured on the development machine (load_course only): 20 000-line code block 0.09 s, 5 000-column
 line < 0.01 s, 2 000 slides 0.4 s, 200-level list 0.03 s, 200-level quotation < 0.01 s. The time bound
-below is generous (ten times that) so it catches a quadratic regression, not a slow CI runner.
+below is generous (ten times that) so it catches a quadratic regression, not a slow CI runner; it counts
+this process's CPU time, not the wall clock, so other work on a shared machine does not count against it.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ BOUND_S = 5.0
 
 
 def timed_load(root):
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         return load_course(root), []
     except ContentError as exc:
         return None, [str(d).replace(f"{root.resolve()}/", "") for d in exc.diagnostics]
     finally:
-        assert time.perf_counter() - start < BOUND_S
+        assert time.process_time() - start < BOUND_S
 
 
 def test_20000_line_code_block(make_course):
