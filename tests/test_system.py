@@ -70,3 +70,16 @@ def test_a_machine_with_harfbuzz_subset_gets_no_note(make_course, tmp_path, caps
     root = make_course({"01.md": "# A\n\n## One\n\ntext\n"})
     assert cli.main(["handbook", str(root), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+def test_a_run_that_skips_a_test_fails(tmp_path):
+    (tmp_path / "conftest.py").write_text((Path(__file__).parent / "conftest.py").read_text(encoding="utf-8"))
+    (tmp_path / "test_one.py").write_text("import pytest\n\ndef test_runs():\n    pass\n\n"
+                                          "def test_skips():\n    pytest.skip('needs a tool')\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 1, run.stdout
+    assert "1 test(s) skipped: the whole suite must run" in run.stdout
+    only = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "runs",
+                           str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    assert only.returncode == 0, only.stdout  # deselected is not skipped
