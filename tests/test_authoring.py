@@ -6,9 +6,11 @@ python-pptx, the handbook's HTML (what WeasyPrint lays out).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 from pptx import Presentation
 
 from deckbook import model as m
@@ -21,6 +23,13 @@ from deckbook.theme import load_theme
 LEVEL2 = "title: T\nversion: '1.0'\ndate: 2026-01-01\nslide_level: 2\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00"
        b"\x00\x00\x00\x00\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def real_png() -> bytes:
+    """Return a PNG every reader decodes (PNG above is only well-formed enough for the loader's checks)."""
+    out = io.BytesIO()
+    PILImage.new("RGB", (300, 120), "#dde").save(out, "PNG")
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +125,143 @@ def test_png_with_bytes_after_iend_builds_and_a_cut_one_does_not(make_course):
     cut = make_course({"01.md": "## S\n\n![A box](box.png)\n", "box.png": PNG[:-3]}, LEVEL2, name="cut")
     assert errors(cut) == ["01.md:3:1: error: image 'box.png' is not a valid PNG file: "
                            "it is cut short (no IEND chunk at the end) (re-export the image)"]
+
+
+# --- inline HTML, comments, <details> --------------------------------------------------------------
+
+
+HTML_REPRO = """\
+<!-- Copyright 2024 Example -->
+## Slide
+Press <kbd>Ctrl</kbd>+<kbd>C</kbd>; H<sub>2</sub>O.
+
+::: notes
+Say this.
+
+### More to explore
+And this.
+:::
+"""
+
+
+def test_comments_kbd_sub_and_headings_in_notes(make_course, theme, tmp_path):
+    course, warnings = load(make_course({"01.md": HTML_REPRO}, LEVEL2))
+    [slide] = course.chapters[0].slides
+    assert slide.blocks[0].children == (m.Text("Press "), m.Kbd((m.Text("Ctrl"),)), m.Text("+"),
+                                        m.Kbd((m.Text("C"),)), m.Text("; H"), m.Sub((m.Text("2"),)), m.Text("O."))
+    assert [type(b).__name__ for b in slide.notes] == ["Paragraph", "Heading", "Paragraph"]
+    assert warnings == []
+    page = html(course, theme, trainer=True)
+    assert "Press<span> </span><kbd>Ctrl</kbd>+<kbd>C</kbd>; H<sub>2</sub>O." in page and "Copyright" not in page
+    assert ">More to explore</h3>" in page[page.index('class="notes"'):]
+    prs = Presentation(str(deck.render(course, theme, tmp_path / "deck.pptx", Options())))
+    shape = next(sh for sh in prs.slides[1].shapes if sh.has_text_frame and "Press" in sh.text_frame.text)
+    runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+    kbd = [r for r in runs if r.text == "Ctrl"][0]
+    sub = [r for r in runs if r.text == "2"][0]
+    assert kbd.font.name == theme.spec.fonts.mono.family and kbd._r.rPr.find(
+        "{http://schemas.openxmlformats.org/drawingml/2006/main}highlight") is not None
+    assert sub._r.rPr.get("baseline") == "-25000"
+    notes = prs.slides[1].notes_slide.notes_text_frame.text
+    assert notes.split("\n") == ["Say this.", "More to explore", "And this."]
+
+
+def test_other_inline_html_renders_in_both_outputs(make_course, theme, tmp_path):
+    root = make_course({"01.md": '## S\n\nx<sup>2</sup> <mark>hot</mark> <u>under</u> <abbr title="Hypertext">HTML</abbr>'
+                                 ' <a href="https://example.org">site</a><br>next <!-- gone --> line\n\n'
+                                 '<img src="box.png" alt="A box" width="120">\n', "box.png": real_png()}, LEVEL2)
+    course, warnings = load(root)
+    paragraph, image = blocks(course)
+    assert [type(n).__name__ for n in paragraph.children] == [
+        "Text", "Sup", "Text", "Mark", "Text", "Underline", "Text", "Abbr", "Text", "Link", "LineBreak", "Text"]
+    assert isinstance(image, m.Image) and image.width == 120 and image.alt == "A box"
+    page = html(course, theme)
+    for fragment in ("<sup>2</sup>", "<mark>hot</mark>", "<u>under</u>", '<abbr title="Hypertext">HTML</abbr>',
+                     'href="https://example.org"', "<br>", 'style="width: 120px"'):
+        assert fragment in page
+    assert "gone" not in page
+    texts = deck_texts(course, theme, tmp_path)[1]
+    assert "x2 hot under HTML site\vnext  line" in texts  # python-pptx reads a line break as a vertical tab
+
+
+def test_details_are_speaker_notes(make_course, theme, tmp_path):
+    root = make_course({"01.md": "## S\n\nShown.\n\n<details>\n<summary>Speaker Notes</summary>\n\n"
+                                 "* Tell them.\n\n### Deeper\n\nMore.\n\n</details>\n\n"
+                                 "## T\n\nText.\n\n<details><summary>Notes</summary>One line.</details>\n"}, LEVEL2)
+    course, _ = load(root)
+    first, second = course.chapters[0].slides
+    assert [type(b).__name__ for b in first.blocks] == ["Paragraph"]
+    assert [type(b).__name__ for b in first.notes] == ["BulletList", "Heading", "Paragraph"]
+    assert second.notes == (m.Paragraph((m.Text("One line."),), second.notes[0].loc),)
+    assert "Speaker Notes" not in html(course, theme, trainer=True)
+    prs = Presentation(str(deck.render(course, theme, tmp_path / "deck.pptx", Options())))
+    assert prs.slides[1].notes_slide.notes_text_frame.text == "• Tell them.\nDeeper\nMore."
+
+
+def test_html_the_loader_does_not_read_is_an_error_naming_the_tag(make_course):
+    root = make_course({"01.md": "## S\n\nText <span>x</span> and <kbd>open.\n\n<div>\nblock\n</div>\n\n"
+                                 "<details>\n\nNever closed.\n"}, LEVEL2)
+    assert errors(root) == [
+        "01.md:3:6: error: HTML tag <span> is not allowed (deckbook reads <kbd>, <sub>, <sup>, <mark>, <u>, "
+        "<abbr>, <a>, <br>, <img>; write Markdown instead, or put it in `code` to show it)",
+        "01.md:3:25: error: <kbd> is never closed (end it with </kbd> on the same line)",
+        "01.md:5:1: error: HTML tag <div> is not allowed (deckbook reads <kbd>, <sub>, <sup>, <mark>, <u>, "
+        "<abbr>, <a>, <br>, <img>; write Markdown instead, or put it in `code` to show it)",
+        "01.md:9:1: error: <details> is never closed (end the speaker notes with a line </details>)",
+    ]
+
+
+def test_pandoc_pause_is_dropped_silently(make_course):
+    course, warnings = load(make_course({"01.md": "## S\n\nFirst.\n\n. . .\n\nThen.\n"}, LEVEL2))
+    assert [m.plain(b.children) for b in blocks(course)] == ["First.", "Then."] and warnings == []
+
+
+# --- footnotes, task lists, definition lists, strikethrough --------------------------------------
+
+
+LISTS_REPRO = """\
+## Lists
+
+Text with a footnote[^1] and ~~struck~~ text.
+
+- [ ] task open
+- [x] task done
+
+Term
+: Definition
+
+[^1]: The footnote text.
+"""
+
+
+def test_footnotes_tasks_definitions_strikethrough(make_course, theme, tmp_path):
+    course, warnings = load(make_course({"01.md": LISTS_REPRO}, LEVEL2))
+    para, tasks, definitions = blocks(course)
+    assert para.children[1] == m.FootnoteRef(1, (m.Text("The footnote text."),))
+    assert para.children[3] == m.Strike((m.Text("struck"),))
+    assert [(i.checked, m.plain(i.blocks[0].children)) for i in tasks.items] == [(False, "task open"),
+                                                                                 (True, "task done")]
+    assert definitions.items == (m.Definition((m.Text("Term"),), ((m.Paragraph((m.Text("Definition"),),
+                                                                                definitions.items[0].definitions[0][0].loc),),)),)
+    page = html(course, theme)
+    # Linked both ways (ids count the handbook's slides: the chapter's heading is the first).
+    assert '<a class="fnref" href="#fn1-1" id="ref-fn1-1">1</a>' in page
+    assert '<li id="fn1-1" value="1">The footnote text. <a class="back" href="#ref-fn1-1">' in page
+    assert '<li class="task"><span class="box"></span>task open</li>' in page
+    assert '<li class="task"><span class="box">✓</span>task done</li>' in page
+    assert "<dl><dt>Term</dt><dd><p>Definition</p></dd></dl>" in page and "<s>struck</s>" in page
+    texts = deck_texts(course, theme, tmp_path)[1]
+    assert [t for t in texts if t][1:5] == ["Text with a footnote1 and struck text.", "task open\ntask done", "Term\nDefinition",
+                          "1\u2002The footnote text."]
+    for literal in ("[^1]", "[ ]", "[x]"):
+        assert all(literal not in t for t in texts) and literal not in page
+    prs = Presentation(str(tmp_path / "deck.pptx"))
+    bullets = [c for sh in prs.slides[1].shapes for c in sh._element.xpath(".//a:buChar/@char")]
+    assert bullets == ["\u2610", "\u2611"]
+
+
+def test_every_inline_type_is_handled_by_both_outputs():
+    from deckbook.render.deck.pieces import base
+    from deckbook.render.handbook import writer
+
+    assert set(m.INLINE_TYPES) == set(writer._INLINES) == set(base._INLINE)

@@ -17,12 +17,15 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from .. import highlight, model as m, yamlsrc
 from ..errors import Diagnostics, Location
-from . import includes, mdrules, placeholders
+from . import includes, inlinehtml, mdrules, placeholders
 
 CALLOUTS = ("tip", "note", "warning")
 DIVS = ("notes", "handbook", "slides", "columns", "column", *CALLOUTS)
@@ -43,6 +46,9 @@ MAX_TREE_DEPTH = 12
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     front_matter_plugin(md)
+    footnote_plugin(md)
+    tasklists_plugin(md)
+    deflist_plugin(md)
     # One rule for every `:::` name, so unknown names reach us (and become errors).
     mdrules.div_plugin(md)
     return md
@@ -190,7 +196,10 @@ class ChapterParser:
             "html_block": self._html,
             "too_deep": self._too_deep,
             "front_matter": lambda n: [],
+            "dl": self._definitions,
+            "footnote_block": lambda n: [],  # read before the rest: see `_read_footnotes`
         }
+        self.footnotes: dict[int, m.Inlines] = {}
         self.too_deep_reported = False
 
     # --- entry --------------------------------------------------------------------------------
@@ -206,6 +215,7 @@ class ChapterParser:
             self.diags.error(Location(self.path, 1), "front matter is never closed",
                              "end it with a line of ---, or leave a blank line after a leading slide break")
         self._scan_placeholders(tokens)
+        self._read_footnotes(root.children)
         items = self._children(root.children)
         return ParsedChapter(self.path, front, items, self.links)
 
@@ -246,18 +256,45 @@ class ChapterParser:
 
     def _children(self, nodes) -> list[Item]:
         out: list[Item] = []
-        for node in nodes:
+        nodes = list(nodes)
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if _details(node) == 1:  # mdBook's speaker notes: <details> … </details> around Markdown
+                inner, closed = _details_inner(node.content)
+                end = i if closed else self._details_end(nodes, i)
+                first = self._html_text(node, inner) if inner.strip() else []
+                blocks = (*first, *self._blocks(nodes[i + 1:end], "<details>", headings=True))
+                out.append(NotesItem(blocks, self._loc(node, "<")))  # type: ignore[arg-type]
+                i = end + 1
+                continue
             handler = self.blocks.get(node.type)
             if handler is None:  # a markdown-it construct we have not mapped: say so, never drop it
                 self.diags.error(self._loc(node), f"unsupported Markdown construct '{node.type}'")
-                continue
-            out.extend(handler(node))
+            else:
+                out.extend(handler(node))
+            i += 1
         return out
 
-    def _blocks(self, nodes, where: str) -> tuple[m.Block, ...]:
-        """Return nested content as blocks; headings, slide breaks and notes are not allowed there."""
+    def _details_end(self, nodes: list, start: int) -> int:
+        """Return the index of the `</details>` closing the `<details>` at `start` (len(nodes) if none)."""
+        depth = 0
+        for j in range(start, len(nodes)):
+            depth += _details(nodes[j])
+            if depth == 0:
+                return j
+        self.diags.error(self._loc(nodes[start], "<"), "<details> is never closed",
+                         "end the speaker notes with a line </details>")
+        return len(nodes)
+
+    def _blocks(self, nodes, where: str, headings: bool = False) -> tuple[m.Block, ...]:
+        """Return nested content as blocks; slide breaks and notes are not allowed there, nor headings
+        unless `headings` (speaker notes and `::: handbook` may have their own)."""
         out: list[m.Block] = []
         for item in self._children(nodes):
+            if isinstance(item, HeadingItem) and headings:
+                out.append(m.Heading(item.level, item.title, item.anchor, item.loc))  # anchor made with the slides
+                continue
             if isinstance(item, (HeadingItem, BreakItem, NotesItem)):
                 kind = {HeadingItem: "a heading", BreakItem: "a slide break (---)", NotesItem: "::: notes"}[type(item)]
                 self.diags.error(item.loc, f"{kind} is not allowed inside {where}",
@@ -289,7 +326,21 @@ class ChapterParser:
         if len(kids) == 1 and kids[0].type == "image":
             image = self._image(kids[0], self._cursor(node).find("!["))
             return [image] if image else []
-        return [m.Paragraph(self._inlines(inline.children, self._cursor(node)), loc)]
+        if [k.content for k in kids] == [". . ."]:  # pandoc's pause between builds of a slide: no meaning here
+            return []
+        return self._paragraph_of(inline.children, self._cursor(node), loc)
+
+    def _paragraph_of(self, nodes, cursor: _Cursor, loc: Location) -> list[Item]:
+        """Return inline content as a paragraph, or as an image when it is one `<img>` alone."""
+        kids = [c for c in nodes if not (c.type == "text" and not c.content.strip())
+                and c.type not in ("softbreak", "hardbreak")
+                and not (c.type == "html_inline" and not inlinehtml.without_comments(c.content).strip())]
+        found = inlinehtml.tag(kids[0].content) if len(kids) == 1 and kids[0].type == "html_inline" else None
+        if found is not None and found.name == "img" and not found.end:
+            image = self._html_image(found, cursor.find("<img", "<"))
+            return [image] if image else []
+        children = self._inlines(nodes, cursor)
+        return [m.Paragraph(children, loc)] if children else []
 
     def _heading(self, node: SyntaxTreeNode) -> list[Item]:
         level = int(node.tag[1])
@@ -320,9 +371,44 @@ class ChapterParser:
 
     def _list(self, node: SyntaxTreeNode) -> list[Item]:
         loc = self._loc(node)
-        items = tuple(m.ListItem(self._blocks(item.children, "a list")) for item in node.children)
+        items = tuple(self._list_item(item) for item in node.children)
         start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else 1
         return [m.BulletList(items, node.type == "ordered_list", start, loc)]
+
+    def _list_item(self, item: SyntaxTreeNode) -> m.ListItem:
+        blocks = self._blocks(item.children, "a list")
+        if "task-list-item" not in str(item.attrs.get("class", "")):
+            return m.ListItem(blocks)
+        # A task (`- [x] done`): the plugin put a checkbox tag before the text, which `_inlines` skips.
+        box = item.children[0].children[0].children[0]
+        first = blocks[0]
+        if isinstance(first, m.Paragraph) and first.children and isinstance(first.children[0], m.Text):
+            text = m.Text(first.children[0].text.lstrip())
+            first = replace(first, children=(text, *first.children[1:]) if text.text else first.children[1:])
+        return m.ListItem((first, *blocks[1:]), checked='checked="checked"' in box.content)
+
+    def _definitions(self, node: SyntaxTreeNode) -> list[Item]:
+        items: list[m.Definition] = []
+        for child in node.children:
+            if child.type == "dt":
+                items.append(m.Definition(self._inlines(child.children[0].children, self._cursor(child)), ()))
+            elif items:
+                definition = self._blocks(child.children, "a definition list")
+                items[-1] = replace(items[-1], definitions=(*items[-1].definitions, definition))
+        return [m.DefinitionList(tuple(items), self._loc(node))]
+
+    def _read_footnotes(self, nodes) -> None:
+        """Read the footnotes' texts (markdown-it puts them at the end) before the text that refers to them."""
+        for block in (n for n in nodes if n.type == "footnote_block"):
+            for note in block.children:
+                parts: list[m.Inline] = []
+                for item in self._blocks(note.children, "a footnote"):
+                    if not isinstance(item, m.Paragraph):
+                        self.diags.warning(getattr(item, "loc", Location(self.path)),
+                                           "only the text of a footnote is shown", "keep footnotes to a paragraph")
+                        continue
+                    parts += [*((m.LineBreak(),) if parts else ()), *item.children]
+                self.footnotes[note.meta["id"]] = tuple(parts)
 
     def _blockquote(self, node: SyntaxTreeNode) -> list[Item]:
         return [m.BlockQuote(self._blocks(node.children, "a quotation"), self._loc(node))]
@@ -345,9 +431,17 @@ class ChapterParser:
         return [m.Table(header, tuple(rows), align, loc)]
 
     def _html(self, node: SyntaxTreeNode) -> list[Item]:
-        self.diags.error(self._loc(node, "<"), "raw HTML is not allowed",
-                         "write Markdown instead, or put the HTML in a code block to show it")
-        return []
+        """Return an HTML block: comments dropped, the inline tags authors use read as a paragraph."""
+        if not inlinehtml.without_comments(node.content).strip():
+            return []  # licence headers, Marp directives, notes kept out of the output
+        if _details(node) < 0:
+            self.diags.error(self._loc(node, "<"), "</details> closes no <details>", "remove it")
+            return []
+        return self._html_text(node, node.content)
+
+    def _html_text(self, node: SyntaxTreeNode, html: str) -> list[Item]:
+        inline = SyntaxTreeNode(_MD.parseInline(html.strip("\n"))).children[0]
+        return self._paragraph_of(inline.children, self._cursor(node), self._loc(node, "<"))
 
     def _indented_code(self, node: SyntaxTreeNode) -> list[Item]:
         loc = self._loc(node)
@@ -572,9 +666,10 @@ class ChapterParser:
                              f"did you mean '{close_names[0]}'?" if close_names else f"known blocks: {', '.join(DIVS)}")
             return []
         if name == "notes":
-            return [NotesItem(self._blocks(node.children, "::: notes"), loc)]
+            return [NotesItem(self._blocks(node.children, "::: notes", headings=True), loc)]
         if name in ("handbook", "slides"):
-            return [m.Only(name, self._blocks(node.children, f"::: {name}"), loc)]  # type: ignore[arg-type]
+            blocks = self._blocks(node.children, f"::: {name}", headings=name == "handbook")
+            return [m.Only(name, blocks, loc)]  # type: ignore[arg-type]
         if name in CALLOUTS:
             return [m.Callout(name, title.strip(), self._blocks(node.children, f"::: {name}"), loc)]  # type: ignore[arg-type]
         if name == "column":
@@ -611,7 +706,11 @@ class ChapterParser:
 
     def _inlines(self, nodes, cursor: _Cursor) -> m.Inlines:
         out: list[m.Inline] = []
-        for node in nodes:
+        nodes = list(nodes)
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            i += 1
             kind = node.type
             if kind in ("text", "softbreak"):
                 text = node.content if kind == "text" else " "
@@ -633,30 +732,98 @@ class ChapterParser:
                 out.append(m.Strike(self._inlines(node.children, cursor)))
             elif kind == "link":
                 written = str(node.attrs.get("href", ""))
-                # markdown-it percent-encodes targets; anchors are compared (and kept) as written: #über
-                href = unquote(written) if written.startswith("#") else written
-                self.links.append((href, cursor.find(href, written, "[")))
-                out.append(m.Link(self._inlines(node.children, cursor), href))
+                out.append(self._link(written, self._inlines(node.children, cursor), cursor, "["))
             elif kind == "image":
                 self.diags.error(cursor.find("!["), "an image inside a line of text",
                                  "put the image in a paragraph of its own")
             elif kind == "html_inline":
-                self.diags.error(cursor.find(node.content), f"raw HTML is not allowed: {node.content}",
-                                 "write Markdown instead, or put it in `code` to show it")
+                if not node.content.startswith('<input class="task-list-item-checkbox"'):  # see `_list_item`
+                    i = self._html_inline(nodes, i - 1, cursor, out)
+            elif kind == "footnote_ref":
+                out.append(m.FootnoteRef(node.meta["id"] + 1, self.footnotes.get(node.meta["id"], ())))
             else:
                 self.diags.error(cursor.find(), f"unsupported inline Markdown '{kind}'")
         return tuple(out)
 
+    def _link(self, written: str, children: m.Inlines, cursor: _Cursor, opener: str) -> m.Link:
+        # markdown-it percent-encodes targets; anchors are compared (and kept) as written: #über
+        href = unquote(written) if written.startswith("#") else written
+        self.links.append((href, cursor.find(href, written, opener)))
+        return m.Link(children, href)
+
+    def _html_inline(self, nodes: list, i: int, cursor: _Cursor, out: list[m.Inline]) -> int:
+        """Read the inline HTML tag at `nodes[i]` into `out`; return the index of the node after it.
+
+        A container tag (`<kbd>`) takes the nodes up to its end tag as its content; comments are dropped.
+        """
+        content = nodes[i].content
+        found = inlinehtml.tag(content)
+        if found is None or found.name == "!--":
+            if found is None:
+                self.diags.error(cursor.find(content), f"cannot read the HTML '{content}'",
+                                 "write Markdown instead, or put it in `code` to show it")
+            return i + 1
+        loc = cursor.find(content)
+        if found.name not in inlinehtml.ALLOWED:
+            if found.end:  # its start tag was reported
+                return i + 1
+            self.diags.error(loc, f"HTML tag <{found.name}> is not allowed",
+                             f"deckbook reads {', '.join(f'<{t}>' for t in inlinehtml.ALLOWED)}; "
+                             "write Markdown instead, or put it in `code` to show it")
+            return i + 1
+        if found.end:
+            self.diags.error(loc, f"</{found.name}> closes no <{found.name}>", "remove it, or open the tag before it")
+            return i + 1
+        for key in inlinehtml.unknown_attrs(found):
+            self.diags.warning(loc, f"attribute '{key}' of <{found.name}> is ignored",
+                               f"<{found.name}> takes {', '.join({**inlinehtml.CONTAINERS, **inlinehtml.VOID}[found.name]) or 'no attributes'}")
+        if found.name == "br":
+            out.append(m.LineBreak())
+            return i + 1
+        if found.name == "img":
+            self.diags.error(loc, "an image inside a line of text", "put the <img> in a paragraph of its own")
+            return i + 1
+        end = _closing(nodes, i, found.name)
+        if end is None:
+            self.diags.error(loc, f"<{found.name}> is never closed", f"end it with </{found.name}> on the same line")
+            return i + 1
+        children = self._inlines(nodes[i + 1:end], cursor)
+        if found.name == "a":
+            href = found.attr("href")
+            if not href:
+                self.diags.error(loc, "<a> without href", "write a link as [text](address)")
+                out.extend(children)
+            else:
+                out.append(self._link(href, children, cursor, "<a"))
+        elif found.name == "abbr":
+            out.append(m.Abbr(children, found.attr("title") or ""))
+        else:
+            out.append(_WRAPPERS[found.name](children))
+        return end + 1
+
+    def _html_image(self, found: inlinehtml.Tag, loc: Location) -> m.Image | None:
+        for key in inlinehtml.unknown_attrs(found):
+            self.diags.warning(loc, f"attribute '{key}' of <img> is ignored", "<img> takes src, alt, width, title")
+        width = found.attr("width")
+        pixels = inlinehtml.pixels(width) if width is not None else None
+        if width is not None and pixels is None:
+            self.diags.error(loc, f"<img width=\"{width}\"> is not a width in pixels", 'write e.g. width="300"')
+        return self._image_file(found.attr("src") or "", found.attr("alt") or "", found.attr("title") or "", loc,
+                                pixels)
+
     def _image(self, node: SyntaxTreeNode, loc: Location) -> m.Image | None:
         src = str(node.attrs.get("src", ""))
         alt = "".join(c.content for c in node.children) if node.children else str(node.content)
+        return self._image_file(src, alt, str(node.attrs.get("title", "") or ""), loc)
+
+    def _image_file(self, src: str, alt: str, title: str, loc: Location, width: int | None = None) -> m.Image | None:
         path = includes.resolve(self.root, src, loc, self.diags, "image")
         if path is None or not includes.check_image(path, loc, self.diags):
             return None
         if not alt.strip():
             self.diags.warning(loc, f"image '{src}' has no alt text", "write ![what it shows](path): the accessible PDF needs it")
         self.sources.add(path)
-        return m.Image(path, alt, str(node.attrs.get("title", "") or ""), loc)
+        return m.Image(path, alt, title, loc, width)
 
     # --- placeholders -------------------------------------------------------------------------
 
@@ -671,6 +838,40 @@ class ChapterParser:
         for i, line in enumerate(self.lines):
             if i not in skip:
                 placeholders.scan(line, self.path, i + 1, self.diags)
+
+
+_WRAPPERS = {"kbd": m.Kbd, "sub": m.Sub, "sup": m.Sup, "mark": m.Mark, "u": m.Underline}
+
+
+def _closing(nodes: list, start: int, name: str) -> int | None:
+    """Return the index of the end tag matching the start tag `name` at `nodes[start]`, or None."""
+    depth = 0
+    for j in range(start, len(nodes)):
+        if nodes[j].type != "html_inline":
+            continue
+        found = inlinehtml.tag(nodes[j].content)
+        if found is not None and found.name == name:
+            depth += -1 if found.end else 0 if found.void else 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _details(node: SyntaxTreeNode) -> int:
+    """Return 1 for an HTML block opening `<details>`, -1 for one closing it, else 0."""
+    if node.type != "html_block":
+        return 0
+    html = inlinehtml.without_comments(node.content).strip().lower()
+    return 1 if re.match(r"<details[\s>]", html) else -1 if html.startswith("</details") else 0
+
+
+def _details_inner(html: str) -> tuple[str, bool]:
+    """Return what an HTML block opening `<details>` holds after it and its `<summary>`, and whether
+    it also closes it (`<details><summary>Notes</summary>Say this.</details>` on one line)."""
+    rest = re.sub(r"^\s*<details[^>]*>\s*(<summary[^>]*>.*?</summary>)?", "",
+                  inlinehtml.without_comments(html), flags=re.S | re.I)
+    end = re.search(r"</details\s*>", rest, re.I)
+    return (rest[:end.start()], True) if end else (rest, False)
 
 
 def _fence_closed(node: SyntaxTreeNode) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import model as m
 from ..errors import Diagnostics, Location
 from .markdown import BreakItem, HeadingItem, NotesItem, ParsedChapter, slugify
@@ -70,9 +72,9 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
         if current is None:
             open_slide("content", 0, (), getattr(item, "loc", Location(chapter.path)))
         if isinstance(item, NotesItem):
-            current["notes"].extend(item.blocks)
+            current["notes"].extend(_anchored(item.blocks, anchors))
         else:
-            current["blocks"].append(item)
+            current["blocks"].extend(_anchored((item,), anchors))
     close_slide()
     # A section heading followed by content would lose that content from the deck's divider: say so.
     for slide in slides:
@@ -80,3 +82,15 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
             diags.warning(slide.loc, "content directly under a section heading",
                           f"it is shown on the section slide; add a level-{level} heading to give it a slide of its own")
     return tuple(slides)
+
+
+def _anchored(blocks: tuple[m.Block, ...], anchors: Anchors) -> tuple[m.Block, ...]:
+    """Return `blocks` whose headings (in speaker notes and `::: handbook`) have their unique anchors."""
+    out: list[m.Block] = []
+    for block in blocks:
+        if isinstance(block, m.Heading):
+            block = replace(block, anchor=anchors.make(block.children, block.anchor))
+        elif isinstance(block, m.Only):
+            block = replace(block, blocks=_anchored(block.blocks, anchors))
+        out.append(block)
+    return tuple(out)

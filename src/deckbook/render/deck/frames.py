@@ -43,6 +43,9 @@ class Run:
     strike: bool = False
     link: str = ""
     color: str | None = None
+    underline: bool = False
+    script: int = 0  # percent of the size the text is raised (superscript) or lowered (subscript, negative)
+    highlight: str | None = None  # a background colour behind the text (<mark>, <kbd>)
 
 
 @dataclass(frozen=True)

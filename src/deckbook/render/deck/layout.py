@@ -23,8 +23,9 @@ from ...model import Course, plain
 from ...theme import THEME_FILE, Theme
 from . import template
 from .frames import Box, DeckPlan, Para, RectFrame, Run, SlidePlan, TextFrame
+from .pieces.text import TASK
 from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece,
-                     pieces, place_stack, round_size, stack_height, take)
+                     footnotes_piece, pieces, place_stack, round_size, stack_height, take)
 from ..common.colours import tints
 from ..common.labels import Labels, labels
 from ..common.numbers import change
@@ -304,7 +305,11 @@ def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePl
             return plans
     title = plain(slide.title)
     layout = choose_layout(ctx, geo, "content" if title else "blank", None if plans else slide)
+    ctx.footnotes = {}
     items = pieces(slide.blocks, ctx)
+    notes_piece = footnotes_piece(ctx, slide.loc)  # the footnotes go under the content they annotate
+    if notes_piece is not None:
+        items.append(notes_piece)
     pages, sizes = _fit(ctx, items, title, slide, geo, layout)
     notes = "" if plans else notes_text(slide.notes)
     for n, page in enumerate(pages):
@@ -468,7 +473,8 @@ def _notes(block: model.Block, level: int) -> str:
 def _notes_list(block: model.BulletList, level: int) -> str:
     out = []
     for n, item in enumerate(block.items):
-        mark = f"{block.start + n}. " if block.ordered else "• "
+        bullet = f"{block.start + n}." if block.ordered else "•" if item.checked is None else TASK[item.checked]
+        mark = bullet + " "
         for i, child in enumerate(item.blocks):
             if isinstance(child, model.Paragraph):
                 out.append("  " * level + (mark if i == 0 else "  ") + plain(child.children))

@@ -7,7 +7,7 @@ written as DrawingML by `xml`, because python-pptx's proxies for those were most
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from lxml import etree
@@ -269,8 +269,9 @@ def _fill_para(p, para: Para, pen: Pen, part: SlidePart, family: str | None = No
             continue
         face = pen.fonts.mono.family if run.mono else family or pen.fonts.body.family
         link = part.relate_to(run.link, RT.HYPERLINK, is_external=True) if run.link else None
+        marks = xml.Marks(run.underline, run.script, run.highlight)
         xml.run(p, run.text, para.size, run.bold, run.italic, lang, face, run.color or para.color, run.strike,
-                link)
+                link, marks)
     xml.end(p, para.size, lang)
     return ppr
 
@@ -283,8 +284,8 @@ def _bullet(ppr, para: Para, numbering: dict[int, tuple[int, int]], pen: Pen) ->
     if not para.bullet:
         xml.bullet(ppr, para.margin, hang, pen.colors.primary)
         return
-    if para.bullet == "•":
-        xml.bullet(ppr, para.margin, hang, pen.colors.primary, char="•")
+    if not para.bullet[0].isdigit():  # "•", or a task's box
+        xml.bullet(ppr, para.margin, hang, pen.colors.primary, char=para.bullet)
         return
     level = round(para.margin / hang)
     number = int(para.bullet.rstrip("."))
@@ -372,8 +373,7 @@ def _draw_table(slide: Slide, frame: TableFrame, pen: Pen) -> None:
             header = r == 0
             fill = colors.primary if header else colors.table_stripe if r % 2 == 0 else colors.background
             xml.cell(tc, fill, frame.margin_x, frame.margin_y, anchor="ctr")
-            runs = tuple(Run(x.text, x.bold or header, x.italic, x.mono, x.strike, x.link, x.color)
-                         for x in cell_frame.runs)
+            runs = tuple(replace(x, bold=x.bold or header) for x in cell_frame.runs)
             colour = colors.table_header_text if header else colors.text
             _fill_para(tc.txBody.find(xml.P), Para(runs, frame.size, frame.pitch, align=cell_frame.align,
                                                    color=colour), pen, slide.part)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
@@ -116,26 +117,41 @@ def _spacing(tag: str, points: float):
     return element
 
 
+@dataclass(frozen=True)
+class Marks:
+    """The rarer marks of a run: underline, raised or lowered text (percent), a highlight colour."""
+
+    underline: bool = False
+    baseline: int = 0
+    highlight: str | None = None
+
+
 @lru_cache(maxsize=1024)
 def _run_props(size: float, bold: bool, italic: bool, lang: str, family: str, colour: str | None,
-               strike: bool):
+               strike: bool, marks: Marks = Marks()):
     """Return the prototype `a:rPr` of one run style (copied for each run, never changed itself)."""
     attrs = {"sz": str(centipoints(size)), "b": "1" if bold else "0", "i": "1" if italic else "0", "lang": lang}
+    if marks.underline:
+        attrs["u"] = "sng"
     if strike:
         attrs["strike"] = "sngStrike"
+    if marks.baseline:
+        attrs["baseline"] = str(marks.baseline * 1000)
     rpr = parse_xml(f"<a:rPr {nsdecls('a')}/>")
     rpr.attrib.update(attrs)
     if colour:
         etree.SubElement(etree.SubElement(rpr, _SOLID_FILL), _SRGB, val=colour_value(colour))
+    if marks.highlight:  # after the fill, before the font (CT_TextCharacterProperties' order)
+        etree.SubElement(etree.SubElement(rpr, qn("a:highlight")), _SRGB, val=colour_value(marks.highlight))
     etree.SubElement(rpr, _LATIN, typeface=family)
     return rpr
 
 
 def run(p, text: str, size: float, bold: bool, italic: bool, lang: str, family: str,
-        colour: str | None = None, strike: bool = False, link_id: str | None = None):
+        colour: str | None = None, strike: bool = False, link_id: str | None = None, marks: Marks = Marks()):
     """Append a run to paragraph `p`; `link_id` is the relationship id of its hyperlink. Return its rPr."""
     r = etree.SubElement(p, R)
-    rpr = deepcopy(_run_props(size, bold, italic, lang, family, colour, strike))
+    rpr = deepcopy(_run_props(size, bold, italic, lang, family, colour, strike, marks))
     r.append(rpr)
     if link_id is not None:
         rpr.set("u", "sng")
@@ -167,7 +183,9 @@ def bullet(ppr, margin: float, hang: float, colour: str, char: str | None = None
     ppr.set("indent", str(-emu(hang)))
     etree.SubElement(etree.SubElement(ppr, _BU_CLR), _SRGB, val=colour_value(colour))
     if char is not None:
-        etree.SubElement(ppr, _BU_FONT, typeface="Arial")
+        # Arial has "•" but not a task's ☐ ☑. Named "Segoe UI Symbol", LibreOffice 7.4 draws ☐ but not ☑
+        # (measured); named "DejaVu Sans" it draws both, and PowerPoint falls back to a font that has them.
+        etree.SubElement(ppr, _BU_FONT, typeface="Arial" if char == "•" else "DejaVu Sans")
         etree.SubElement(ppr, _BU_CHAR, char=char)
     else:
         etree.SubElement(ppr, _BU_AUTO, type="arabicPeriod", startAt=str(start))

@@ -24,9 +24,8 @@ from ... import highlight
 from ...errors import Diagnostics, Location, RenderError
 from ...model import (
     BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, DefinitionList, Emph,
-    Heading, Image,
-    Inline, Inlines, LineBreak, Link, ListItem, Metrics, Only, Paragraph, Slide, Strike, Strong, Table, Text,
-    plain,
+    FootnoteRef, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Mark, Metrics, Only, Paragraph,
+    Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
 )
 from . import svg
 from ..common import codewrap
@@ -243,6 +242,9 @@ class _Writer:
         self.refs: set[str] = set()
         self.used: set[Path] = set()
         self.loc = Location(course.root)
+        # The footnotes referenced in the slide being written, listed at its end; ids count slides.
+        self.footnotes: dict[int, Inlines] = {}
+        self.slides = 0
 
     def facts(self) -> ChapterFacts:
         """Return what was written since the last call (one chapter's anchors, references, files), and reset."""
@@ -266,7 +268,36 @@ class _Writer:
             inner = _Env(inset=self.layout.insets.notes)
             parts.append(f'<div class="notes"><p class="nt">{escape(self.words.trainer_notes)}</p>'
                          f'{self.blocks(slide.notes, inner)}</div>')
+        parts.append(self.footnote_list())
+        self.slides += 1
         return "\n".join(p for p in parts if p)
+
+    # -- footnotes: numbered where they are referenced, listed at the end of the slide's section --
+
+    def _note_id(self, number: int) -> str:
+        return f"fn{self.slides}-{number}"
+
+    def footnote(self, node: FootnoteRef, links: bool) -> str:
+        first = node.number not in self.footnotes
+        self.footnotes.setdefault(node.number, node.note)
+        if not links:  # in a heading: no link inside a link target
+            return f'<span class="fnref">{node.number}</span>'
+        note = self._note_id(node.number)
+        back = f' id="ref-{note}"' if first else ""
+        if first:
+            self.ids.add(f"ref-{note}")
+        return f'<a class="fnref" href="#{note}"{back}>{node.number}</a>'
+
+    def footnote_list(self) -> str:
+        """Return the list of the slide's footnotes, each linking back to where it is referenced."""
+        notes, self.footnotes = self.footnotes, {}
+        items = []
+        for number, note in sorted(notes.items()):
+            note_id = self._note_id(number)
+            self.ids.add(note_id)
+            items.append(f'<li id="{note_id}" value="{number}">{self.inlines(note)} '
+                         f'<a class="back" href="#ref-{note_id}">\u21a9</a></li>')
+        return f'<ol class="footnotes">{"".join(items)}</ol>' if items else ""
 
     def heading(self, target: Target, title: Inlines) -> str:
         tag = f"h{min(max(target.depth, 1), 6)}"
@@ -352,7 +383,9 @@ def _list(w: _Writer, block: BulletList, env: _Env) -> str:
     inner = replace(env, inset=env.inset + w.layout.insets.list_indent, structural=False)
     tag = "ol" if block.ordered else "ul"
     start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
-    items = "".join(f"<li>{_item(w, item, inner)}</li>" for item in block.items)
+    items = "".join(f"<li>{_item(w, item, inner)}</li>" if item.checked is None else
+                    f'<li class="task"><span class="box">{"✓" if item.checked else ""}</span>{_item(w, item, inner)}</li>'
+                    for item in block.items)
     return f"<{tag}{start}>{items}</{tag}>"
 
 
@@ -402,7 +435,8 @@ def _table(w: _Writer, block: Table, env: _Env) -> str:
 def _image(w: _Writer, block: Image, env: _Env) -> str:
     alt = block.alt or block.title or block.path.stem
     caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
-    return f'<figure class="img"><img src="{escape(w.url(block.path))}" alt="{escape(alt)}">{caption}</figure>'
+    width = f' style="width: {block.width}px"' if block.width else ""  # CSS pixels, as the author wrote
+    return f'<figure class="img"><img src="{escape(w.url(block.path))}" alt="{escape(alt)}"{width}>{caption}</figure>'
 
 
 def _code(w: _Writer, block: CodeBlock, env: _Env) -> str:
@@ -610,6 +644,13 @@ _INLINES: dict[type, Callable[[_Writer, Inline, bool], str]] = {
     Strike: lambda w, n, links: f"<s>{w.inlines(n.children, links)}</s>",
     Link: lambda w, n, links: w.link(n, links),
     LineBreak: lambda w, n, links: "<br>",
+    Kbd: lambda w, n, links: f"<kbd>{w.inlines(n.children, links)}</kbd>",
+    Sub: lambda w, n, links: f"<sub>{w.inlines(n.children, links)}</sub>",
+    Sup: lambda w, n, links: f"<sup>{w.inlines(n.children, links)}</sup>",
+    Mark: lambda w, n, links: f"<mark>{w.inlines(n.children, links)}</mark>",
+    Underline: lambda w, n, links: f"<u>{w.inlines(n.children, links)}</u>",
+    Abbr: lambda w, n, links: f'<abbr title="{escape(n.title)}">{w.inlines(n.children, links)}</abbr>',
+    FootnoteRef: lambda w, n, links: w.footnote(n, links),
 }
 
 #: The block types this writer handles (tests compare it with `model.BLOCK_TYPES`).

@@ -12,9 +12,9 @@ from .code import CodePiece
 from .figures import ImagePiece, MetricsPiece, TreePiece, chart_decimals, chart_number
 from .stack import BLOCKS, BoxPiece, ColumnsPiece, gap, pieces, place_stack, stack_height, take
 from .table import Spans, TablePiece, share
-from .text import ParaSpec, TextPiece
+from .text import ParaSpec, TextPiece, footnotes_piece
 
 __all__ = ["SIZE_STEP", "Context", "Piece", "Run", "Sizes", "round_size", "run_face", "runs", "CodePiece",
            "ImagePiece", "MetricsPiece", "TreePiece", "chart_decimals", "chart_number", "BLOCKS",
            "BoxPiece", "ColumnsPiece", "gap", "pieces", "place_stack", "stack_height", "take", "Spans",
-           "TablePiece", "share", "ParaSpec", "TextPiece"]
+           "TablePiece", "share", "ParaSpec", "TextPiece", "footnotes_piece"]

@@ -11,6 +11,7 @@ from .... import highlight, model
 from ....errors import Diagnostic, Location
 from ....theme import Theme
 from ...common.labels import Labels
+from ...common.colours import tints
 from ..frames import Box, Frame, Run
 from ...common.fontmetrics import FontMetrics, metrics
 from ..measure import Faces, Piece as TextPart, wrap
@@ -40,6 +41,8 @@ class Context:
     diagnostics: dict[tuple, Diagnostic] = field(default_factory=dict)
     #: Code lines cut into rows, by (block, line index, columns): fitting asks for them again and again.
     code_rows: dict[tuple, list] = field(default_factory=dict)
+    #: The footnotes referenced by the blocks turned into pieces since the layout last emptied it.
+    footnotes: dict[int, model.Inlines] = field(default_factory=dict)
 
     @cached_property
     def body(self) -> Faces:
@@ -145,6 +148,13 @@ def _link_runs(node: model.Link, ctx: Context, style: Run) -> tuple[Run, ...]:
     return runs(node.children, ctx, replace(style, link=node.target, color=ctx.colors.note))
 
 
+def _footnote_runs(node: model.FootnoteRef, ctx: Context, style: Run) -> tuple[Run, ...]:
+    ctx.footnotes.setdefault(node.number, node.note)
+    return (replace(style, text=str(node.number), script=SUPERSCRIPT, link=""),)
+
+
+SUPERSCRIPT, SUBSCRIPT = 30, -25  # percent of the size the text moves up or down
+
 _INLINE: dict[type, Callable[..., tuple[Run, ...]]] = {
     model.Text: lambda n, ctx, s: (replace(s, text=n.text),),
     model.Code: lambda n, ctx, s: (replace(s, text=n.text, mono=True),),
@@ -153,6 +163,13 @@ _INLINE: dict[type, Callable[..., tuple[Run, ...]]] = {
     model.Strike: lambda n, ctx, s: runs(n.children, ctx, replace(s, strike=True)),
     model.Link: _link_runs,
     model.LineBreak: lambda n, ctx, s: (replace(s, text="\n"),),
+    model.Kbd: lambda n, ctx, s: runs(n.children, ctx, replace(s, mono=True, highlight=tints(ctx.colors).code_head)),
+    model.Sub: lambda n, ctx, s: runs(n.children, ctx, replace(s, script=SUBSCRIPT)),
+    model.Sup: lambda n, ctx, s: runs(n.children, ctx, replace(s, script=SUPERSCRIPT)),
+    model.Mark: lambda n, ctx, s: runs(n.children, ctx, replace(s, highlight=ctx.colors.highlight)),
+    model.Underline: lambda n, ctx, s: runs(n.children, ctx, replace(s, underline=True)),
+    model.Abbr: lambda n, ctx, s: runs(n.children, ctx, s),  # a slide has no tooltip for the expansion
+    model.FootnoteRef: _footnote_runs,
 }
 
 

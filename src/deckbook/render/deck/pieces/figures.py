@@ -54,6 +54,8 @@ class ImagePiece:
     def _fit(self, width: float, height: float) -> tuple[float, float]:
         w, h = self._natural()
         scale = min(width / w, height / h, 2.0)
+        if self.block.width:  # the author's <img width>, in CSS pixels: at most that wide
+            scale = min(scale, self.block.width * 72 / PX_PER_INCH / w)
         return w * scale, h * scale
 
     def height(self, ctx: Context, width: float, sizes: Sizes) -> float:

@@ -21,6 +21,7 @@ class ParaSpec:
     level: int = -1
     bullet: str = ""
     heading: bool = False
+    small: bool = False  # a footnote: smaller, muted
 
 
 @dataclass(frozen=True)
@@ -62,20 +63,36 @@ class TextPiece:
 
 
 def _para(ctx: Context, spec: ParaSpec, sizes: Sizes, first: bool) -> Para:
-    size = round_size(sizes.body * 1.15) if spec.heading else sizes.body
+    size = round_size(sizes.body * 1.15) if spec.heading else round_size(sizes.body * FOOTNOTE) if spec.small \
+        else sizes.body
     hang = 1.1 * size
     margin = hang * (spec.level + 1) if spec.level >= 0 else 0.0
-    gap = 0.0 if first else (0.6 if spec.heading else 0.25 if spec.level >= 0 else 0.45) * size
+    gap = 0.0 if first else (0.6 if spec.heading else 0.25 if spec.level >= 0 or spec.small else 0.45) * size
     runs_ = tuple(replace(r, bold=True) for r in spec.runs) if spec.heading else spec.runs
-    color = ctx.colors.primary if spec.heading else ctx.colors.text
+    color = ctx.colors.primary if spec.heading else ctx.colors.muted if spec.small else ctx.colors.text
     return Para(runs_, size, ctx.pitch(size), margin, spec.bullet, gap, "l", color)
+
+
+TASK = {False: "\u2610", True: "\u2611"}  # ☐ ☑: a task list item's box, open or done
+
+FOOTNOTE = 0.7
+"""The size of a slide's footnotes, relative to its body text."""
+
+
+def footnotes_piece(ctx: Context, loc: Location) -> TextPiece | None:
+    """Return the footnotes referenced by the pieces made since the last call, numbered, or None."""
+    notes, ctx.footnotes = ctx.footnotes, {}
+    if not notes:
+        return None
+    return TextPiece(tuple(ParaSpec((Run(f"{n}\u2002"), *runs(note, ctx)), small=True)
+                           for n, note in sorted(notes.items())), loc)
 
 
 def bullet_paras(block: model.BulletList, ctx: Context, level: int, style: Run) -> list[ParaSpec | model.Block]:
     """Return a list flattened to paragraphs (with levels and bullets) and the non-text blocks it holds."""
     out: list[ParaSpec | model.Block] = []
     for n, item in enumerate(block.items):
-        bullet = f"{block.start + n}." if block.ordered else "•"
+        bullet = f"{block.start + n}." if block.ordered else "•" if item.checked is None else TASK[item.checked]
         for i, child in enumerate(item.blocks):
             if isinstance(child, model.Paragraph):
                 out.append(ParaSpec(runs(child.children, ctx, style), level, bullet if i == 0 else ""))
