@@ -16,6 +16,8 @@ from deckbook.load import load_course
 from deckbook.theme import SHIPPED_THEMES, load_theme
 
 COURSE_YAML = "title: T\nversion: '1.0'\n"
+HTML_HINT = ("(deckbook reads <kbd>, <sub>, <sup>, <mark>, <u>, <abbr>, <a>, <br>, <img>; "
+             "write Markdown instead, or put it in `code` to show it)")
 PNG = (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00"
        + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -402,12 +404,11 @@ CONTENT_CASES = [
     ]),
     # --- raw HTML, links, placeholders ------------------------------------------------------------
     Case("raw-html-block", {"01.md": H1 + "<div>raw</div>\n"}, [
-        "01.md:5:1: error: raw HTML is not allowed "
-        "(write Markdown instead, or put the HTML in a code block to show it)",
+        "01.md:5:1: error: HTML tag <div> is not allowed " + HTML_HINT,
     ]),
-    Case("raw-html-inline", {"01.md": H1 + "one line\nand <b>bold</b>\n"}, [
-        "01.md:6:5: error: raw HTML is not allowed: <b> (write Markdown instead, or put it in `code` to show it)",
-        "01.md:6:12: error: raw HTML is not allowed: </b> (write Markdown instead, or put it in `code` to show it)",
+    Case("raw-html-inline", {"01.md": H1 + "one line\nand <b>bold</b> or <span>this</span>\n"}, [
+        "01.md:6:5: error: HTML tag <b> is not allowed " + HTML_HINT,
+        "01.md:6:20: error: HTML tag <span> is not allowed " + HTML_HINT,
     ]),
     Case("broken-cross-reference", {"01.md": "# Error handling\n\nSee [that](#eror-handling) and\n"
                                              "[this](#nowhere-at-all).\n"}, [

@@ -108,7 +108,7 @@ def test_version_override(mini):
      ["01.md:3:1: error: unknown block '::: sidebar'"]),
     ({"01.md": "# A\n\n::: column\nx\n:::\n"}, None,
      ["01.md:3:1: error: '::: column' outside ':::: columns'"]),
-    ({"01.md": "# A\n\n<div>raw</div>\n"}, None, ["01.md:3:1: error: raw HTML is not allowed"]),
+    ({"01.md": "# A\n\n<div>raw</div>\n"}, None, ["01.md:3:1: error: HTML tag <div> is not allowed"]),
     ({"01.md": "# A\n\nSee [there](#nowhere).\n"}, None, ["01.md:3:13: error: broken cross-reference '#nowhere'"]),
     ({"01.md": "# A\n\nResult: [value]\n"}, None,
      ["01.md:3:9: error: template placeholder left in the course: [value]"]),
