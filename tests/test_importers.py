@@ -123,6 +123,11 @@ MDBOOK = {
 
         <div class="warning">Old charts lie.</div>
 
+        ```rust
+        # // shown from a file outside src/ only
+        {{#include ../outside.rs}}
+        ```
+
         [1]: https://example.org/charts
         """,
     "src/currents.md": """\
@@ -318,7 +323,8 @@ def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):
                      "tides.md:8: mdBook directive '{{%segment outline}}' not carried over",
                      "exercise.md:9: included file '../../outside.rs' lies outside src/: not copied",
                      "exercise.md:10: mdBook directive '{{#playground code/tide.rs}}' not carried over",
-                     "charts.md:5: HTML <div> not carried over"):
+                     "charts.md:5: HTML <div> not carried over",
+                     "charts.md:7: code block left with nothing to show: not carried over"):
         assert expected in notes
     assert (out / REPORT_FILE).read_text(encoding="utf-8").count("\n") == len(conversion.report.lines())
 

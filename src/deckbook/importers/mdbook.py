@@ -491,6 +491,12 @@ class _PageWriter:
             changed = _DIRECTIVE.sub(lambda m: self._code_directive(m, number), line)
             if changed != line:
                 self.lines.replace(number, *([changed] if changed.strip() or not line.strip().startswith("{{") else []))
+        body = [self.lines[i] for i in range(first + 1, last - 1) if not self.lines.dropped(i)]
+        rust = token.info.strip().split(",")[0].split()[0:1] == ["rust"]
+        if token.content.strip() and all(not b.strip() or (rust and re.match(r"\s*#(\s|$)", b)) for b in body):
+            # Everything it showed came from files that are not copied: an empty box helps nobody.
+            self.book.report.add(self.page.path, first + 1, "code block left with nothing to show: not carried over")
+            self.lines.drop(first, last)
 
     def _code_directive(self, match: re.Match, number: int) -> str:
         name, arg = match.group(2), match.group(3)
