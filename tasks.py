@@ -14,8 +14,8 @@ def _done(code: int) -> None:
 
 @task
 def setup(c):
-    """Install the Debian packages in debian-packages.txt that are missing (as root), else print the command."""
-    _done(system.setup())
+    """Install the Debian packages in debian-packages.txt that are missing (as root), then fetch veraPDF."""
+    _done(system.setup() or system.fetch_tools())
 
 
 @task(help={"course": "slug or path (default: every course)", "strict": "warnings are errors",

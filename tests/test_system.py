@@ -83,3 +83,12 @@ def test_a_run_that_skips_a_test_fails(tmp_path):
     only = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "runs",
                            str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
     assert only.returncode == 0, only.stdout  # deselected is not skipped
+
+
+def test_setup_says_when_verapdf_cannot_be_fetched(tmp_path, monkeypatch, capsys):
+    from deckbook import verapdf
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # nothing fetched yet
+    monkeypatch.setattr(verapdf.shutil, "which", lambda name: None)  # a machine without Java
+    assert system.fetch_tools() == 1
+    assert "setup: veraPDF needs 'java' (Debian: default-jre-headless, maven)" in capsys.readouterr().out

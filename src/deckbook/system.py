@@ -2,6 +2,7 @@
 
 `invoke setup` runs `setup()`: as root (or with password-less sudo) it installs what is missing with
 apt-get; otherwise it prints the exact command and fails, so `invoke setup && invoke build` stops there.
+Then `fetch_tools()` fetches what the tests run that no Debian package has (veraPDF, from Maven Central).
 """
 
 from __future__ import annotations
@@ -66,3 +67,15 @@ def setup(path: Path = PACKAGES) -> int:
     if still:
         print(f"setup: still missing after apt-get: {' '.join(still)}")
     return 1 if still else 0
+
+
+def fetch_tools() -> int:
+    """Fetch the tools the tests run that come from a registry, not from Debian (veraPDF); return 0 when done."""
+    from . import verapdf
+
+    try:
+        print(f"setup: veraPDF {verapdf.VERSION} in {verapdf.ensure()}")
+    except verapdf.VeraPdfUnavailable as exc:
+        print(f"setup: {exc}")
+        return 1
+    return 0
