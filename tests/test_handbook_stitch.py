@@ -131,6 +131,32 @@ def test_every_link_lands_on_the_page_of_its_anchor(books):
         assert heading in pages[number - 1]
 
 
+@pytest.mark.parametrize("print_mode", [False, True])
+def test_long_contents_come_in_parts_that_read_as_one(tmp_path, theme, monkeypatch, print_mode):
+    """Contents cut into parts (at chapter lines) keep every line, its page number and its link; the
+    heading stays on the first part only. (Parts of two lines here; a real part holds about 400.)"""
+    monkeypatch.setattr(handbook, "CONTENTS_PART", 2)
+    c = referring_course(tmp_path / "course", pad=2)
+    assert [len(p) for p in handbook._contents_parts(handbook._document(c, theme, Options())[0].toc)] == [2, 2, 3]
+    path = handbook.render(c, theme, tmp_path / "book.pdf", Options(strict=True, print_mode=print_mode))
+    pages, marks = texts(path), outline(path)
+    lines = [(f"{num} {title}", int(folio)) for page in pages for num, title, folio in
+             re.findall(r"^(\d[\d.]*)\s+(.+?)\s*\.{3,}\s*(\d+)$", page, re.M)]  # every contents page
+    assert [t for _, t, _ in marks] == [t for t, _ in lines] == [
+        "1 One", "1.1 First detail", "2 Two", "2.1 Second detail", "3 Three", "3.1 Third detail", "3.2 Summary"]
+    for (title, folio), (_, _, index) in zip(lines, marks):
+        assert index + 1 == folio and title.split(" ", 1)[1] in pages[index], title
+    assert sum("Contents" in page for page in pages) == 1
+    with pikepdf.open(path) as pdf:
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        names = pdf.Root.Names.Dests.Names
+        dests = {str(names[i]): index[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        toc_pages = [i for i, text in enumerate(pages) if re.search(r"\.{3,}\s*\d+$", text, re.M)]
+        toc_links = [str(a.Dest) for i in toc_pages for a in pdf.pages[i].obj.get("/Annots", ()) if "/Dest" in a]
+    assert {"one", "first-detail", "two", "second-detail", "three", "third-detail", "summary"} <= set(toc_links)
+    assert all(name in dests for name in toc_links)
+
+
 def folios(path: Path) -> list[str]:
     """Return the text below the bottom margin of each page (its folio), "" when there is none."""
     bottom = load_theme("default", Location(Path("."))).spec.margins.bottom * MM
@@ -334,7 +360,7 @@ def test_the_book_waits_for_numbers_in_document_order():
     once the parts before it are; the front matter last."""
     facts = (writer.ChapterFacts(frozenset({"a"}), frozenset(), frozenset()),
              writer.ChapterFacts(frozenset({"b"}), frozenset({"a", "b"}), frozenset()))
-    made = book.Book(facts, frozenset({"a", "b"}), lambda *a: "", lambda *a: "", "", "d", Path("/nonexistent"),
+    made = book.Book(facts, (frozenset({"a", "b"}),), lambda *a: "", lambda *a: "", "", "d", Path("/nonexistent"),
                      "student", False, lambda files: "")
     done = {0: book.Layout(3, {}, (True,) * 3), 1: book.Layout(5, {"a": 2}, (True,) * 5)}
     starts = made.starts(done)

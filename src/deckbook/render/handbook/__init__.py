@@ -59,6 +59,7 @@ MEASURE_STYLESHEET = "handbook-measure.css"  # a quick layout of the contents, t
 WHOLE_VARIANTS = ("pdf/ua-1", "pdf/ua-2")  # tagged: laid out as one document (see the module docstring)
 DEFAULT_TEMPLATES = SHIPPED_THEMES / "default" / "templates"
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+CONTENTS_PART = 400  # contents lines per part of a stitched book (about 12 pages; see `_contents_parts`)
 CODE_LINE_HEIGHT = 1.4  # code rows, as a multiple of the code size
 TABLE_SCALE = 0.92  # table text, relative to the body size
 _PT_PER_MM = 72 / 25.4
@@ -258,12 +259,14 @@ def _pool(given: Executor | None) -> Iterator[Executor]:
 def _book(course: Course, theme: Theme, options: Options, body: writer.Body, page, styles: dict[str, _Style],
           out: Path) -> book.Book:
     """Return the handbook as parts: the front matter (cover and contents), then one per chapter."""
+    contents = _contents_parts(body.toc)
+
     def part(index: int, start: int | None, pages: Mapping[str, int]) -> str:
-        if index == book.FRONT:
+        if index < len(contents):
             toc = [replace(e, href=stitch.MARK + e.anchor, page=str(pages[e.anchor])) if e.anchor in pages else e
-                   for e in body.toc]
-            return page(front=True, toc=toc, chapters=())
-        chapter = writer.resolve_xrefs(body.chapters[index - 1], pages, stitch.MARK)
+                   for e in contents[index]]
+            return page(front=index == 0, toc=toc, chapters=())
+        chapter = writer.resolve_xrefs(body.chapters[index - len(contents)], pages, stitch.MARK)
         return page(front=False, toc=(), chapters=(Markup(chapter),), page_start=start)
 
     lang = course.meta.language
@@ -275,9 +278,24 @@ def _book(course: Course, theme: Theme, options: Options, body: writer.Body, pag
 
     digest = hashlib.sha256(json.dumps({kind: style.digest for kind, style in styles.items()},
                                        sort_keys=True).encode()).hexdigest()
-    return book.Book(body.facts, frozenset(e.anchor for e in body.toc), part, folios,
+    return book.Book(body.facts, tuple(frozenset(e.anchor for e in lines) for lines in contents), part, folios,
                      head + "</head>\n<body></body>\n</html>\n", digest,
                      out.parent / ".cache" / "handbook", options.edition, options.print_mode, _files_digest)
+
+
+def _contents_parts(toc: tuple[writer.TocEntry, ...]) -> list[tuple[writer.TocEntry, ...]]:
+    """Return the contents cut into parts of about `CONTENTS_PART` lines, each starting at a chapter's line.
+
+    WeasyPrint's memory grows with a document; the contents grow with the course (116 pages at 50× the
+    shipped course, 650 MiB laid out as one). A part starts a new page: a long book's contents have a
+    short page every `CONTENTS_PART` lines or so.
+    """
+    parts: list[list[writer.TocEntry]] = [[]]
+    for entry in toc:
+        if entry.depth == 1 and len(parts[-1]) >= CONTENTS_PART:
+            parts.append([])
+        parts[-1].append(entry)
+    return [tuple(p) for p in parts]
 
 
 def _files_digest(files: frozenset[Path]) -> str:

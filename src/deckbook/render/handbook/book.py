@@ -1,6 +1,8 @@
 """The handbook laid out in parts, in parallel, then stitched: the planning (no WeasyPrint, no pikepdf).
 
-A part is one WeasyPrint document: the front matter (cover and contents) or one chapter. Parts are laid
+A part is one WeasyPrint document: the front matter (the cover and the contents, the contents of a long
+book cut into several parts at chapter lines, so that no document grows with the course) or one chapter.
+Parts are laid
 out in worker processes, each into a cache keyed by exactly what shapes it (its HTML, the styles, the
 files it shows), so a rebuild lays out only what changed. What ties parts together are page numbers:
 
@@ -36,7 +38,6 @@ from ...errors import RenderError
 from . import stitch
 from .writer import ChapterFacts
 
-FRONT = 0  # the index of the front matter among the parts
 FOLIO_CHUNK = 32  # pages per folio document (even: each starts on a right-hand page)
 CHARS_PER_PAGE = 4000  # HTML per page, to guess a book's length before it is laid out
 MAX_PASSES = 5  # layouts of one part before its page numbers are declared unsettled
@@ -104,7 +105,7 @@ def _forget(key: str) -> None:
 class Book:
     """One edition of the handbook, as parts: lays them out (through a pool) and stitches them."""
 
-    def __init__(self, facts: tuple[ChapterFacts, ...], toc: frozenset[str], html: PartHtml,
+    def __init__(self, facts: tuple[ChapterFacts, ...], toc: tuple[frozenset[str], ...], html: PartHtml,
                  folio_html: Callable[[int, int], str], pad_html: str, digest: str, cache: Path,
                  edition: str, print_mode: bool, files: Callable[[frozenset[Path]], str]):
         self.html = html
@@ -115,12 +116,13 @@ class Book:
         self.edition = edition
         self.print_mode = print_mode
         self.files = files  # a digest of files' contents
-        self.owner = {anchor: i for i, f in enumerate(facts, start=1) for anchor in f.ids}
+        self.fronts = len(toc)  # the front matter's parts: the cover with the contents' first part, the rest
+        self.owner = {anchor: i for i, f in enumerate(facts, start=self.fronts) for anchor in f.ids}
         # Each part: the anchors it holds and the ones it refers to (only those some part holds).
-        self.ids = [frozenset()] + [f.ids for f in facts]
-        self.refs = [frozenset(a for a in toc if a in self.owner)] + \
+        self.ids = [frozenset()] * self.fronts + [f.ids for f in facts]
+        self.refs = [frozenset(a for a in lines if a in self.owner) for lines in toc] + \
                     [frozenset(a for a in f.refs if a in self.owner) for f in facts]
-        self.shown = [frozenset()] + [f.files for f in facts]
+        self.shown = [frozenset()] * self.fronts + [f.files for f in facts]
         self.hint = self._manifest()
         self.used: set[str] = set()  # cache keys this build needs
         self._estimates: dict[int, int] = {}
@@ -236,7 +238,8 @@ class Book:
         # The front matter's page count places every chapter, but its numbers are known last: a quick
         # layout with stand-in numbers counts its pages first (a cache hit unless the contents changed).
         stand_in = self._stand_in()
-        start(FRONT, (None, tuple((anchor, stand_in) for anchor in sorted(self.refs[FRONT]))), "measure")
+        for front in range(self.fronts):
+            start(front, (None, tuple((anchor, stand_in) for anchor in sorted(self.refs[front]))), "measure")
         while True:
             progress = True
             while progress:  # cache hits can make further parts' numbers known: go round until none do
