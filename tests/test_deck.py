@@ -533,13 +533,14 @@ def test_strict_turns_overflow_into_errors(tmp_path, theme):
     assert not (tmp_path / "deck.pptx").exists()
 
 
-def test_svg_becomes_a_placeholder_with_a_warning(tmp_path, theme):
+def test_svg_becomes_a_picture_without_a_warning(tmp_path, theme):
     svg = tmp_path / "diagram.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
     c = course(slide("Vector", m.Image(svg, "Request flow", "", loc(12))))
     prs = render(tmp_path, theme, c)
-    assert any("Request flow" in t for t in shape_texts(prs.slides[1]))
-    assert any(w.location == loc(12) and "SVG" in w.message for w in deck.report(c, theme))
+    pictures = [s for s in prs.slides[1].shapes if s.shape_type == 13]
+    assert [p._element.nvPicPr.cNvPr.get("descr") for p in pictures] == ["Request flow"]
+    assert not any("SVG" in w.message for w in deck.report(c, theme))  # tests/test_svg.py checks the picture
 
 
 def test_describe_lists_titles_texts_and_colours(tmp_path, theme):

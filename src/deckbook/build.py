@@ -123,7 +123,11 @@ def render(name: str, course: m.Course, theme: Theme, target: Path, options: Opt
 
 def check(course: m.Course, theme: Theme, diags: Diagnostics, strict: bool = False,
           outputs: tuple[str, ...] | None = None) -> Diagnostics:
-    """Add what each output's renderer reports without rendering (the deck: shrinks, splits, wraps); raise on errors."""
+    """Add characters no font of the theme has, then what each output's renderer reports without rendering
+    (the deck: shrinks, splits, wraps); raise on errors."""
+    from .render.common import fontchain
+
+    fontchain.check(course, theme, diags)  # both outputs draw every character with the one chain
     renderers = {OUTPUTS[name].module: OUTPUTS[name] for name in outputs or OUTPUTS if OUTPUTS[name].checks}
     for output in renderers.values():  # one report per renderer module, however many outputs it makes
         diags.extend(output.renderer().report(course, theme))

@@ -65,6 +65,13 @@ class LineBreak:
 
 
 @dataclass(frozen=True)
+class Math:
+    """Inline math (`$…$`), as the author wrote it in TeX (checked by the loader)."""
+
+    tex: str
+
+
+@dataclass(frozen=True)
 class Kbd:
     """A key or key combination to press (`<kbd>Ctrl</kbd>`)."""
 
@@ -115,10 +122,11 @@ class FootnoteRef:
     note: tuple[Inline, ...]
 
 
-Inline = Union[Text, Code, Strong, Emph, Strike, Link, LineBreak, Kbd, Sub, Sup, Mark, Underline, Abbr, FootnoteRef]
+Inline = Union[Text, Code, Strong, Emph, Strike, Link, LineBreak, Kbd, Sub, Sup, Mark, Underline, Abbr, FootnoteRef,
+               Math]
 Inlines = tuple[Inline, ...]
 INLINE_TYPES: tuple[type, ...] = (Text, Code, Strong, Emph, Strike, Link, LineBreak, Kbd, Sub, Sup, Mark, Underline,
-                                  Abbr, FootnoteRef)
+                                  Abbr, FootnoteRef, Math)
 """Every inline type; each renderer must handle all of them (tests enforce it)."""
 
 
@@ -128,6 +136,8 @@ def plain(inlines: Inlines) -> str:
     for node in inlines:
         if isinstance(node, (Text, Code)):
             out.append(node.text)
+        elif isinstance(node, Math):
+            out.append(node.tex)
         elif isinstance(node, LineBreak):
             out.append(" ")
         elif isinstance(node, FootnoteRef):
@@ -235,6 +245,14 @@ class CodeBlock:
     def compiled(self) -> str:
         """Return the code a compiler is given: hidden lines included."""
         return self.program or self.code
+
+
+@dataclass(frozen=True)
+class MathBlock:
+    """Display math (`$$…$$`), in TeX (checked by the loader): a line of its own in both outputs."""
+
+    tex: str
+    loc: Location
 
 
 @dataclass(frozen=True)
@@ -350,13 +368,13 @@ class DefinitionList:
 
 Block = Union[
     Heading, Paragraph, BulletList, Table, Image, CodeBlock, BlockQuote,
-    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList,
+    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList, MathBlock,
 ]
 
 #: Every block type; each renderer must handle all of them (tests enforce it).
 BLOCK_TYPES: tuple[type, ...] = (
     Heading, Paragraph, BulletList, Table, Image, CodeBlock, BlockQuote,
-    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList,
+    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList, MathBlock,
 )
 
 # --- structure -----------------------------------------------------------------------------------
@@ -505,6 +523,8 @@ def _inline_text(inlines: Inlines) -> str:
             parts.append(repr(n.text))
         elif isinstance(n, Code):
             parts.append(f"Code {n.text!r}")
+        elif isinstance(n, Math):
+            parts.append(f"Math {n.tex!r}")
         elif isinstance(n, LineBreak):
             parts.append("LineBreak")
         elif isinstance(n, Link):

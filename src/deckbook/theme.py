@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from . import yamlsrc
 from .errors import Diagnostics, Location, ThemeError
@@ -71,10 +71,36 @@ class Font(_Strict):
     bold_italic: Path
 
 
+class FallbackFont(_Strict):
+    """A font of the fallback chain, for the characters the theme's own faces lack (scripts, emoji).
+
+    `file` is a path inside the theme folder, or the file name of an installed font (Debian's
+    fonts-noto-* put theirs under /usr/share/fonts), found at build time; `package` names the Debian
+    package that installs it, so a machine without it is told what to install.
+    """
+
+    family: str
+    file: str
+    bold: str | None = None
+    """The bold face's file, found like `file` (else the regular face is drawn for bold text)."""
+    package: str = ""
+    licence: str = ""
+    """The font's licence (e.g. OFL-1.1): the handbook embeds it, so it must be freely licensed."""
+
+    @field_validator("file", "bold")
+    @classmethod
+    def _inside(cls, value: str | None) -> str | None:
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts or not value.strip()):
+            raise ValueError("a path inside the theme folder, or the file name of an installed font")
+        return value
+
+
 class Fonts(_Strict):
     body: Font
     heading: Font
     mono: Font
+    fallback: tuple[FallbackFont, ...] = ()
+    """Fonts tried in order for a character the body, heading or mono face lacks (both outputs)."""
 
 
 class Layouts(_Strict):

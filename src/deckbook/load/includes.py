@@ -7,6 +7,8 @@ import struct
 import textwrap
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import Diagnostics, Location
 from . import text
 
@@ -112,7 +114,12 @@ def check_image(path: Path, loc: Location, diags: Diagnostics) -> bool:
     problem = {"PNG": _png_problem, "JPEG": _jpeg_problem, "SVG": _svg_problem}[kind](data)
     if problem:
         diags.error(loc, f"image '{path.name}' is not a valid {kind} file: {problem}", "re-export the image")
-    return not problem
+        return False
+    references = svg_references(data) if kind == "SVG" else []
+    for line, ref in references:
+        diags.error(loc, f"SVG '{path.name}' refers to '{ref}' (its line {line})",
+                    "an SVG stays inside the course: embed pictures as data: URLs, fonts come from the theme")
+    return not references
 
 
 def _pixels_problem(width: int, height: int) -> str:
@@ -183,8 +190,42 @@ def _svg_problem(data: bytes) -> str:
     head = data[:65536]
     if b"<svg" not in head:
         return "no <svg> element at its start"
-    if b"<!ENTITY" in head:  # entity expansion is how XML bombs and external-file reads work
-        return "it declares XML entities"
+    if b"<!ENTITY" in data or b"<!DOCTYPE" in data and b"SYSTEM" in data:
+        return "it declares XML entities or an external DTD"  # how XML bombs and external-file reads work
     if not data.rstrip().endswith(b">"):
         return "it is cut short"
+    try:
+        _svg_tree(data)
+    except etree.XMLSyntaxError as exc:
+        return f"{exc.msg} (its line {exc.lineno})"
     return ""
+
+
+def _svg_tree(data: bytes):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)|@import\s+['"]([^'"]*)""", re.I)
+_LOCAL = re.compile(r"^(#|data:)", re.I)
+
+
+def svg_references(data: bytes) -> list[tuple[int, str]]:
+    """Return every reference an SVG makes outside itself (line, target): links, images, CSS url() and @import.
+
+    Only fragments (`#id`) and `data:` URLs stay inside the file; the handbook and the deck's renderer
+    must never read another file or the network because of a picture.
+    """
+    found = []
+    for element in _svg_tree(data).iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            local = etree.QName(name).localname
+            targets = [value.strip()] if local in ("href", "src") else []
+            targets += [a or b for a, b in _CSS_URL.findall(value)]
+            found += [(element.sourceline, t) for t in targets if t and not _LOCAL.match(t)]
+        if etree.QName(element).localname == "style" and element.text:
+            found += [(element.sourceline, a or b) for a, b in _CSS_URL.findall(element.text)
+                      if (a or b) and not _LOCAL.match(a or b)]
+    return found

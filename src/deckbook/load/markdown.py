@@ -18,12 +18,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from .. import highlight, model as m, yamlsrc
+from ..render.common import mathtex
 from ..errors import Diagnostics, Location
 from . import includes, inlinehtml, mdrules, placeholders
 
@@ -49,6 +51,9 @@ def _parser() -> MarkdownIt:
     footnote_plugin(md)
     tasklists_plugin(md)
     deflist_plugin(md)
+    # pandoc's rules: no space after the opening $, none before the closing one, no digit after it.
+    dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False,
+                      double_inline=True)
     # One rule for every `:::` name, so unknown names reach us (and become errors).
     mdrules.div_plugin(md)
     return md
@@ -194,6 +199,7 @@ class ChapterParser:
             "div": self._div,
             "div_stray_close": self._stray_close,
             "html_block": self._html,
+            "math_block": self._math_block,
             "too_deep": self._too_deep,
             "front_matter": lambda n: [],
             "dl": self._definitions,
@@ -328,6 +334,8 @@ class ChapterParser:
             return [image] if image else []
         if [k.content for k in kids] == [". . ."]:  # pandoc's pause between builds of a slide: no meaning here
             return []
+        if any(c.type == "math_inline_double" for c in inline.children):
+            return self._split_display_math(inline.children, self._cursor(node), loc)
         return self._paragraph_of(inline.children, self._cursor(node), loc)
 
     def _paragraph_of(self, nodes, cursor: _Cursor, loc: Location) -> list[Item]:
@@ -341,6 +349,33 @@ class ChapterParser:
             return [image] if image else []
         children = self._inlines(nodes, cursor)
         return [m.Paragraph(children, loc)] if children else []
+
+    def _split_display_math(self, nodes, cursor: _Cursor, loc: Location) -> list[Item]:
+        """Return a paragraph holding `$$…$$` as the text before it, the display math, and the text after."""
+        out: list[Item] = []
+        run: list = []
+        for node in [*nodes, None]:
+            if node is not None and node.type != "math_inline_double":
+                run.append(node)
+                continue
+            out += [item for item in self._paragraph_of(run, cursor, loc)
+                    if not isinstance(item, m.Paragraph) or m.plain(item.children).strip()]
+            run = []
+            if node is not None:
+                where = cursor.find("$$")
+                out += self._math(node.content, where, display=True)
+        return out
+
+    def _math_block(self, node: SyntaxTreeNode) -> list[Item]:
+        return self._math(node.content, self._loc(node, "$$"), display=True)
+
+    def _math(self, tex: str, loc: Location, display: bool) -> list[Item]:
+        tex = tex.strip()
+        problem = mathtex.problem(tex, display)
+        if problem:
+            self.diags.error(loc, f"invalid math: {problem}", "check the TeX; write \\$ for a dollar sign that is not math")
+            return []
+        return [m.MathBlock(tex, loc)]
 
     def _heading(self, node: SyntaxTreeNode) -> list[Item]:
         level = int(node.tag[1])
@@ -724,6 +759,14 @@ class ChapterParser:
                 out.append(m.LineBreak())
             elif kind == "code_inline":
                 out.append(m.Code(node.content))
+            elif kind == "math_inline":
+                where = cursor.find("$" + node.content[:1])
+                problem = mathtex.problem(node.content.strip())
+                if problem:
+                    self.diags.error(where, f"invalid math: {problem}",
+                                     f"${node.content}$; write \\$ for a dollar sign")
+                else:
+                    out.append(m.Math(node.content.strip()))
             elif kind == "strong":
                 out.append(m.Strong(self._inlines(node.children, cursor)))
             elif kind == "em":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Union
 
-from ...errors import Diagnostic
+from ...errors import Diagnostic, Location
 from ...model import Metrics
 from ..common.tree import TreeLayout
 
@@ -123,6 +123,17 @@ class ImageFrame:
     box: Box
     path: Path
     alt: str
+    loc: Location | None = None  # where the course shows it (an SVG that cannot be rendered is an error there)
+
+
+@dataclass(frozen=True)
+class MathFrame:
+    """Display math: the typeset formula as SVG, placed as a picture (with a PNG fallback) in `box`."""
+
+    box: Box
+    svg: str
+    tex: str  # the alternative text
+    loc: Location
 
 
 @dataclass(frozen=True)

@@ -507,6 +507,7 @@ _NOTES = {
     model.Only: lambda b, lv: _notes_all(b.blocks, lv) if b.target == "slides" else "",
     model.Columns: lambda b, lv: "\n".join(_notes_all(col, lv) for col in b.columns),
     model.DecisionTree: lambda b, lv: _notes_tree(b.root, lv),
+    model.MathBlock: lambda b, lv: b.tex,
     model.DefinitionList: lambda b, lv: "\n".join(
         "  " * lv + plain(i.term) + "\n" + "\n".join(_notes_all(d, lv + 1) for d in i.definitions) for i in b.items),
     model.Metrics: lambda b, lv: "\n".join(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} ({change(b, r, Labels()).text})"

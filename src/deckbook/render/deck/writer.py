@@ -1,19 +1,27 @@
 """Drawing a laid-out deck with python-pptx: one function per frame type, units converted here (Pt).
 
+A run is split where the theme's font fallback chain changes font (`fontchain.Chain.segments`): the
+part that only a fallback font has names that family for every script slot (`a:latin`, `a:ea`, `a:cs`,
+`a:sym`), and a paragraph whose text starts in Arabic or Hebrew is right to left (`rtl`, aligned right).
+
 Shapes, tables, pictures and charts are made with python-pptx; their text, fills and placement are
 written as DrawingML by `xml`, because python-pptx's proxies for those were most of the render time.
 """
 
 from __future__ import annotations
 
+import io
 from copy import deepcopy
 from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
 from typing import Callable
 
 from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE, PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart, SlidePart
@@ -21,10 +29,12 @@ from pptx.presentation import Presentation as PresentationObject
 from pptx.slide import Slide
 from pptx.util import Pt
 
+from ...errors import Location
 from ...theme import Theme
-from . import chart, package, xml
-from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, Para, RectFrame, Run, SlidePlan,
-                     TableFrame, TextFrame, TreeFrame)
+from ..common import fontchain
+from . import chart, package, svgpicture, xml
+from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, MathFrame, Para, RectFrame, Run,
+                     SlidePlan, TableFrame, TextFrame, TreeFrame)
 from ..common.colours import tints
 from ..common.labels import labels
 
@@ -49,6 +59,24 @@ class Pen:
     @property
     def fonts(self):
         return self.theme.spec.fonts
+
+    @cached_property
+    def svg_parts(self) -> dict[bytes, Part]:
+        """The SVG parts already in the package, by content: a picture shown twice is stored once."""
+        return {}
+
+    @cached_property
+    def svg_fonts(self) -> tuple[Path, ...]:
+        """The font files an SVG's text may use: the theme's faces, then its installed fallback fonts."""
+        fonts = self.theme.spec.fonts
+        faces = [getattr(getattr(fonts, role), face) for role in ("body", "heading", "mono")
+                 for face in ("regular", "bold", "italic", "bold_italic")]
+        return tuple(dict.fromkeys([*faces, *(f.file for f in self.chain.fallback if f.file is not None)]))
+
+    @cached_property
+    def chain(self) -> fontchain.Chain:
+        """The theme's font fallback chain: a run's characters the theme's faces lack name a fallback font."""
+        return fontchain.chain(self.theme)
 
 
 def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
@@ -270,8 +298,12 @@ def _fill_para(p, para: Para, pen: Pen, part: SlidePart, family: str | None = No
         face = pen.fonts.mono.family if run.mono else family or pen.fonts.body.family
         link = part.relate_to(run.link, RT.HYPERLINK, is_external=True) if run.link else None
         marks = xml.Marks(run.underline, run.script, run.highlight)
-        xml.run(p, run.text, para.size, run.bold, run.italic, lang, face, run.color or para.color, run.strike,
-                link, marks)
+        for text, fallback in pen.chain.segments(run.text):
+            xml.run(p, text, para.size, run.bold, run.italic, lang, fallback.family if fallback else face,
+                    run.color or para.color, run.strike, link, marks, every_script=fallback is not None)
+    if fontchain.right_to_left("".join(run.text for run in para.runs)):
+        ppr.set("rtl", "1")
+        ppr.set("algn", {"l": "r", "r": "l"}.get(para.align, para.align))
     xml.end(p, para.size, lang)
     return ppr
 
@@ -381,8 +413,31 @@ def _draw_table(slide: Slide, frame: TableFrame, pen: Pen) -> None:
 
 def _draw_image(slide: Slide, frame: ImageFrame, pen: Pen) -> None:
     box = frame.box
-    picture = slide.shapes.add_picture(str(frame.path), Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    if frame.path.suffix.lower() != ".svg":
+        picture = slide.shapes.add_picture(str(frame.path), Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    else:
+        picture = _svg_picture(slide, box, frame.path.read_bytes(), frame.loc or Location(frame.path),
+                               f"SVG image '{frame.path.name}'", pen)
     picture._element.nvPicPr.cNvPr.set("descr", frame.alt)  # alt text has no python-pptx API
+
+
+def _draw_math(slide: Slide, frame: MathFrame, pen: Pen) -> None:
+    picture = _svg_picture(slide, frame.box, frame.svg.encode(), frame.loc, "the formula", pen)
+    picture.name = "Equation"
+    picture._element.nvPicPr.cNvPr.set("descr", frame.tex)  # the TeX is the formula's alternative text
+
+
+def _svg_picture(slide: Slide, box: Box, svg: bytes, loc: Location, what: str, pen: Pen):
+    """Add an SVG as PowerPoint stores one: a PNG picture whose blip carries the SVG (`asvg:svgBlip`)."""
+    fallback = svgpicture.png(svg, box.w, box.h, loc, what, pen.svg_fonts)
+    picture = slide.shapes.add_picture(io.BytesIO(fallback), Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+    package = slide.part.package
+    part = pen.svg_parts.get(svg)
+    if part is None:
+        part = Part(package.next_image_partname("svg"), "image/svg+xml", package, svg)
+        pen.svg_parts[svg] = part
+    xml.svg_blip(picture._element.blipFill.find(qn("a:blip")), slide.part.relate_to(part, RT.IMAGE))
+    return picture
 
 
 def _draw_tree(slide: Slide, frame: TreeFrame, pen: Pen) -> None:
@@ -444,4 +499,5 @@ _DRAW: dict[type, Callable[[Slide, Frame, Pen], None]] = {
     RectFrame: _draw_rect,
     TreeFrame: _draw_tree,
     ChartFrame: _draw_chart,
+    MathFrame: _draw_math,
 }

@@ -31,6 +31,7 @@ _AUTOFITS = (_A + "noAutofit", _A + "normAutofit", _A + "spAutoFit")
 P, PPR, R, RPR, T, BR, END = _A + "p", _A + "pPr", _A + "r", _A + "rPr", _A + "t", _A + "br", _A + "endParaRPr"
 _LN_SPC, _SPC_BEF, _SPC_AFT, _SPC_PTS = _A + "lnSpc", _A + "spcBef", _A + "spcAft", _A + "spcPts"
 _SOLID_FILL, _SRGB, _LATIN, _HLINK = _A + "solidFill", _A + "srgbClr", _A + "latin", _A + "hlinkClick"
+_EA, _CS, _SYM = _A + "ea", _A + "cs", _A + "sym"
 _BU_CLR, _BU_FONT, _BU_CHAR, _BU_NONE, _BU_AUTO = (_A + "buClr", _A + "buFont", _A + "buChar", _A + "buNone",
                                                    _A + "buAutoNum")
 _FLD, _NO_FILL, _LN, _TC_PR, _TX_BODY = _A + "fld", _A + "noFill", _A + "ln", _A + "tcPr", _A + "txBody"
@@ -128,7 +129,7 @@ class Marks:
 
 @lru_cache(maxsize=1024)
 def _run_props(size: float, bold: bool, italic: bool, lang: str, family: str, colour: str | None,
-               strike: bool, marks: Marks = Marks()):
+               strike: bool, marks: Marks = Marks(), every_script: bool = False):
     """Return the prototype `a:rPr` of one run style (copied for each run, never changed itself)."""
     attrs = {"sz": str(centipoints(size)), "b": "1" if bold else "0", "i": "1" if italic else "0", "lang": lang}
     if marks.underline:
@@ -144,20 +145,41 @@ def _run_props(size: float, bold: bool, italic: bool, lang: str, family: str, co
     if marks.highlight:  # after the fill, before the font (CT_TextCharacterProperties' order)
         etree.SubElement(etree.SubElement(rpr, qn("a:highlight")), _SRGB, val=colour_value(marks.highlight))
     etree.SubElement(rpr, _LATIN, typeface=family)
+    if every_script:  # East Asian, complex-script (Arabic, Hebrew) and symbol text too
+        for slot in (_EA, _CS, _SYM):
+            etree.SubElement(rpr, slot, typeface=family)
     return rpr
 
 
 def run(p, text: str, size: float, bold: bool, italic: bool, lang: str, family: str,
-        colour: str | None = None, strike: bool = False, link_id: str | None = None, marks: Marks = Marks()):
-    """Append a run to paragraph `p`; `link_id` is the relationship id of its hyperlink. Return its rPr."""
+        colour: str | None = None, strike: bool = False, link_id: str | None = None, marks: Marks = Marks(),
+        every_script: bool = False):
+    """Append a run to paragraph `p`; `link_id` is the relationship id of its hyperlink. Return its rPr.
+
+    `every_script` names `family` for every script slot, not only Latin (a fallback font's run).
+    """
     r = etree.SubElement(p, R)
-    rpr = deepcopy(_run_props(size, bold, italic, lang, family, colour, strike, marks))
+    rpr = deepcopy(_run_props(size, bold, italic, lang, family, colour, strike, marks, every_script))
     r.append(rpr)
     if link_id is not None:
         rpr.set("u", "sng")
         etree.SubElement(rpr, _HLINK, {_R_ID: link_id})
     etree.SubElement(r, T).text = _CONTROL.sub(lambda m: "_x%04X_" % ord(m.group()), text)
     return rpr
+
+
+#: PowerPoint's extension that puts an SVG beside a picture's PNG (Office 2016 and later read it).
+SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+_ASVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def svg_blip(blip, r_id: str) -> None:
+    """Give picture blip `blip` (the PNG) the SVG of relationship `r_id`, as PowerPoint writes it."""
+    ext_lst = blip.find(_A + "extLst")
+    if ext_lst is None:
+        ext_lst = etree.SubElement(blip, _A + "extLst")
+    ext = etree.SubElement(ext_lst, _A + "ext", uri=SVG_BLIP_EXT)
+    etree.SubElement(ext, f"{{{_ASVG}}}svgBlip", {qn("r:embed"): r_id}, nsmap={"asvg": _ASVG})
 
 
 def line_break(p) -> None:

@@ -43,7 +43,7 @@ from ...errors import Diagnostic, Location, RenderError
 from ...model import Course
 from ...options import Options
 from ...theme import SHIPPED_THEMES, Colours, Theme
-from ..common import fontmetrics
+from ..common import fontchain, fontmetrics
 from ..common.colours import tints
 from ..common.labels import labels
 from . import book, stitch, svg
@@ -120,6 +120,7 @@ def layout(theme: Theme, options: Options) -> writer.Layout:
         table_size=round(spec.handbook.body_size * TABLE_SCALE, 2),
         pygments_style=spec.pygments_style,
         drawing=drawing,
+        body_size=spec.handbook.body_size,
     )
 
 
@@ -145,8 +146,12 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 # --- CSS ---------------------------------------------------------------------------------------------
 
 
-def tokens_css(theme: Theme, options: Options) -> str:
-    """Return the theme as CSS: @font-face rules, the page size, custom properties, the code colours."""
+def tokens_css(theme: Theme, options: Options, fallback: tuple[fontchain.ChainFont, ...] = ()) -> str:
+    """Return the theme as CSS: @font-face rules, the page size, custom properties, the code colours.
+
+    `fallback` are the fonts of the theme's fallback chain that the course needs (`fontchain.Chain.needed`):
+    each family lists them after its own face, so only those are loaded and embedded.
+    """
     spec = theme.spec
     rules = []
     for role, family in _FAMILIES.items():
@@ -154,17 +159,24 @@ def tokens_css(theme: Theme, options: Options) -> str:
         for face, (weight, style) in _FACES.items():
             rules.append(f'@font-face{{font-family:"{family}";src:url("{getattr(font, face).as_uri()}");'
                          f"font-weight:{weight};font-style:{style}}}")
+    chain = ""
+    for n, font in enumerate(fallback):
+        assert font.file is not None  # `needed` returns installed fonts only
+        for weight, file in ((400, font.file), (700, font.bold or font.file)):
+            rules.append(f'@font-face{{font-family:"db-fallback-{n}";src:url("{file.as_uri()}");'
+                         f"font-weight:{weight}}}")
+        chain += f', "db-fallback-{n}"'
     rules.append(f"@page{{size:{options.paper or spec.paper}}}")
     props = {f"--c-{name.replace('_', '-')}": value for name, value in spec.colors}
     props.update(_tints(spec.colors))
     props["--c-code-text"] = highlight.palette(spec.pygments_style).text
     hb, m, ins = spec.handbook, spec.margins, writer.Insets()
     props.update({
-        # Fonts fall back to the body face (it has arrows and symbols the mono face lacks), never to
-        # a system font, so only theme fonts are embedded.
-        "--f-body": f'"{_FAMILIES["body"]}"',
-        "--f-heading": f'"{_FAMILIES["heading"]}", "{_FAMILIES["body"]}"',
-        "--f-mono": f'"{_FAMILIES["mono"]}", "{_FAMILIES["body"]}"',
+        # Fonts fall back to the body face (it has arrows and symbols the mono face lacks), then to the
+        # theme's fallback chain, never to another system font, so only theme fonts are embedded.
+        "--f-body": f'"{_FAMILIES["body"]}"{chain}',
+        "--f-heading": f'"{_FAMILIES["heading"]}", "{_FAMILIES["body"]}"{chain}',
+        "--f-mono": f'"{_FAMILIES["mono"]}", "{_FAMILIES["body"]}"{chain}',
         "--fs-body": f"{hb.body_size}pt",
         "--fs-small": f"{round(hb.body_size * 0.8, 2)}pt",
         "--fs-code": f"{hb.code_size}pt",
@@ -325,11 +337,14 @@ class _Style:
 
 def _styles(course: Course, theme: Theme, options: Options) -> dict[str, _Style]:
     """Return the style of each kind of document: the whole book, a part of it, a folio document."""
-    tokens = tokens_css(theme, options)
-    roots = (course.root, *theme.folders)
+    fallback = fontchain.chain(theme).needed(fontchain.course_text(course))
+    tokens = tokens_css(theme, options, fallback)
+    # The fallback fonts the course needs are installed outside the theme: the fetcher serves those files.
+    font_files = tuple(dict.fromkeys(f for font in fallback for f in (font.file, font.bold) if f is not None))
+    roots = (course.root, *theme.folders, *font_files)
     base_url = course.root.resolve().as_uri() + "/"
     # Font files shape every page but are named in `tokens` by path only: their digests go in too.
-    fonts = "/*" + _files_digest(frozenset(theme.files)) + "*/\n"
+    fonts = "/*" + _files_digest(frozenset((*theme.files, *font_files))) + "*/\n"
 
     def style(*extra: str) -> _Style:
         return _Style(fonts + tokens, _stylesheet_paths(theme, options, *extra), roots, base_url, options.pdf_variant)

@@ -8,6 +8,7 @@ only; `handbook.css` in the theme says what they look like.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -24,11 +25,11 @@ from ... import highlight
 from ...errors import Diagnostics, Location, RenderError
 from ...model import (
     BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, DefinitionList, Emph,
-    FootnoteRef, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Mark, Metrics, Only, Paragraph,
-    Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
+    FootnoteRef, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Mark, Math, MathBlock, Metrics,
+    Only, Paragraph, Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
 )
 from . import svg
-from ..common import codewrap
+from ..common import codewrap, fontchain, mathtex
 from ..common.labels import Labels
 from ..common.numbers import change, quantity
 
@@ -82,6 +83,7 @@ class Layout:
     pygments_style: str
     drawing: svg.Style  # its `measure` (the widest body face) also measures table words
     insets: Insets = Insets()
+    body_size: float = 10.0  # math is typeset at this size
 
     def code_columns(self, inset: float) -> int:
         """Return how many monospace columns fit in a code box inside containers taking `inset`."""
@@ -376,7 +378,11 @@ def _heading_block(w: _Writer, block: Heading, env: _Env) -> str:
 
 
 def _paragraph(w: _Writer, block: Paragraph, env: _Env) -> str:
-    return f'<p class="lead">{w.inlines(block.children)}</p>' if env.lead else f"<p>{w.inlines(block.children)}</p>"
+    # A paragraph that starts in Arabic or Hebrew reads right to left, aligned right (Pango orders the
+    # characters of each line by itself; the base direction decides the alignment and the order of runs).
+    rtl = ' dir="rtl"' if fontchain.right_to_left(plain(block.children)) else ""
+    lead = ' class="lead"' if env.lead else ""
+    return f"<p{lead}{rtl}>{w.inlines(block.children)}</p>"
 
 
 def _list(w: _Writer, block: BulletList, env: _Env) -> str:
@@ -430,6 +436,26 @@ def _table(w: _Writer, block: Table, env: _Env) -> str:
     head = "".join(cell("th", i, c) for i, c in enumerate(block.header))
     rows = "\n".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in block.rows)
     return f'<table class="t"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>'
+
+
+DISPLAY_MATH_SCALE = 1.15  # display math, relative to the body text
+
+
+def _math(w: _Writer, tex: str, display: bool) -> str:
+    """Return math as a vector picture (its glyphs drawn as paths) whose alternative text is the TeX.
+
+    Inline math sits on the text's baseline (`vertical-align` by its depth) and scales with nothing: it is
+    typeset at the body size.
+    """
+    scale = DISPLAY_MATH_SCALE if display else 1.0
+    drawing = mathtex.drawing(tex, round(w.layout.body_size * scale, 2), w.layout.drawing.colors.text, display)
+    src = "data:image/svg+xml;base64," + base64.b64encode(drawing.svg.encode()).decode()
+    style = f"width:{drawing.width}pt;height:{drawing.height}pt" + ("" if display else f";vertical-align:-{drawing.depth}pt")
+    return f'<img class="{"math-display" if display else "math"}" src="{src}" alt="{escape(tex)}" style="{style}">'
+
+
+def _math_block(w: _Writer, block: MathBlock, env: _Env) -> str:
+    return f'<p class="math-display">{_math(w, block.tex, display=True)}</p>'
 
 
 def _image(w: _Writer, block: Image, env: _Env) -> str:
@@ -626,6 +652,7 @@ _BLOCKS: dict[type, Callable[[_Writer, object, _Env], str]] = {
     DecisionTree: _decision_tree,
     Metrics: _metrics,
     DefinitionList: _definitions,
+    MathBlock: _math_block,
 }
 
 #: The space between text and an inline element (`… a <em>cache</em>`), in a span of its own. WeasyPrint 70
@@ -651,6 +678,7 @@ _INLINES: dict[type, Callable[[_Writer, Inline, bool], str]] = {
     Underline: lambda w, n, links: f"<u>{w.inlines(n.children, links)}</u>",
     Abbr: lambda w, n, links: f'<abbr title="{escape(n.title)}">{w.inlines(n.children, links)}</abbr>',
     FootnoteRef: lambda w, n, links: w.footnote(n, links),
+    Math: lambda w, n, links: _math(w, n.tex, display=False),
 }
 
 #: The block types this writer handles (tests compare it with `model.BLOCK_TYPES`).

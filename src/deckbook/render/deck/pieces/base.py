@@ -12,6 +12,7 @@ from ....errors import Diagnostic, Location
 from ....theme import Theme
 from ...common.labels import Labels
 from ...common.colours import tints
+from ...common import mathtex
 from ..frames import Box, Frame, Run
 from ...common.fontmetrics import FontMetrics, metrics
 from ..measure import Faces, Piece as TextPart, wrap
@@ -170,6 +171,9 @@ _INLINE: dict[type, Callable[..., tuple[Run, ...]]] = {
     model.Underline: lambda n, ctx, s: runs(n.children, ctx, replace(s, underline=True)),
     model.Abbr: lambda n, ctx, s: runs(n.children, ctx, s),  # a slide has no tooltip for the expansion
     model.FootnoteRef: _footnote_runs,
+    # Inline math as text: variables in italic, scripts raised or lowered (native, editable runs).
+    model.Math: lambda n, ctx, s: tuple(replace(s, text=p.text, italic=s.italic or p.italic, script=p.baseline)
+                                        for p in mathtex.linear(n.tex)),
 }
 
 

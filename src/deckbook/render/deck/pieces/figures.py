@@ -9,8 +9,10 @@ from PIL import Image as PILImage
 
 from .... import model
 from ....errors import Location
-from ...common import tree as diagram
-from ..frames import Box, ChartFrame, Frame, ImageFrame, Para, RectFrame, Run, TextFrame, TreeFrame
+from ...common import mathtex, tree as diagram
+from .. import svgpicture
+from ..frames import (Box, ChartFrame, Frame, ImageFrame, MathFrame, Para, RectFrame, Run, TextFrame,
+                      TreeFrame)
 from ..measure import WRAP_SAFETY
 from ...common.numbers import change, number
 from .base import SIZE_STEP, Context, Piece, Sizes, round_size
@@ -24,6 +26,7 @@ BAR_GAP = 0.8
 #: unwrapped; the chart has the rest.
 METRICS_TABLE_SHARE, METRICS_TABLE_MOST = 0.42, 0.5
 MAX_CHART_DECIMALS = 3  # the decimals a chart's value labels show at most
+DISPLAY_MATH_SCALE = 1.1  # display math, relative to the body text
 
 
 # --- images --------------------------------------------------------------------------------------
@@ -46,7 +49,7 @@ class ImagePiece:
     def _natural(self) -> tuple[float, float]:
         """Return the image's size in points (at its own resolution, 96 dpi when it does not say)."""
         if self.is_svg:
-            return 360.0, 200.0
+            return svgpicture.natural_size(self.block.path)
         with PILImage.open(self.block.path) as img:
             dpi = img.info.get("dpi", (PX_PER_INCH, PX_PER_INCH))[0] or PX_PER_INCH
             return img.width * 72 / dpi, img.height * 72 / dpi
@@ -70,14 +73,37 @@ class ImagePiece:
     def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
         w, h = self._fit(box.w, box.h)
         fitted = Box(box.x + (box.w - w) / 2, box.y, w, h)
-        if not self.is_svg:
-            return [ImageFrame(fitted, self.block.path, self.block.alt)]
-        ctx.warn(self.loc, f"SVG image {self.block.path.name} shown as a placeholder box in the deck",
-                 "python-pptx cannot embed SVG; add a PNG version for the slides")
-        label = Run(f"[SVG: {self.block.alt or self.block.path.name}]", italic=True, color=ctx.colors.muted)
-        size = sizes.body
-        return [RectFrame(fitted, ctx.colors.code_background, ctx.colors.code_border, name="SVG placeholder"),
-                TextFrame(fitted, (Para((label,), size, ctx.pitch(size), align="ctr"),), anchor="ctr")]
+        return [ImageFrame(fitted, self.block.path, self.block.alt, self.loc)]
+
+
+@dataclass(frozen=True)
+class MathPiece:
+    """Display math: the typeset formula as a picture, centred, at the body size (smaller if too wide)."""
+
+    block: model.MathBlock
+
+    @property
+    def loc(self) -> Location:
+        return self.block.loc
+
+    def _fit(self, ctx: Context, width: float, sizes: Sizes) -> tuple[mathtex.Drawing, float]:
+        drawing = mathtex.drawing(self.block.tex, sizes.body * DISPLAY_MATH_SCALE, ctx.colors.text, display=True)
+        return drawing, min(1.0, width / drawing.width)
+
+    def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        drawing, scale = self._fit(ctx, width, sizes)
+        return drawing.height * scale
+
+    def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
+        return self.height(ctx, width, sizes)
+
+    def split(self, ctx: Context, width: float, sizes: Sizes, avail: float) -> tuple[Piece, Piece] | None:
+        return None
+
+    def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
+        drawing, scale = self._fit(ctx, box.w, sizes)
+        w, h = drawing.width * scale, drawing.height * scale
+        return [MathFrame(Box(box.x + (box.w - w) / 2, box.y, w, h), drawing.svg, self.block.tex, self.loc)]
 
 
 # --- decision trees and metrics ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ...common.colours import tints
 from ..frames import Box, Frame, RectFrame, Run
 from .base import Context, Piece, Sizes, round_size, runs
 from .code import CodePiece
-from .figures import ImagePiece, MetricsPiece, TreePiece
+from .figures import ImagePiece, MathPiece, MetricsPiece, TreePiece
 from .table import TablePiece
 from .text import ParaSpec, TextPiece, bullet_paras
 
@@ -257,4 +257,5 @@ BLOCKS: dict[type, Callable[[model.Block, Context, Run], list[Piece]]] = {
     model.DecisionTree: lambda b, ctx, s: [TreePiece(b)],
     model.Metrics: lambda b, ctx, s: [MetricsPiece(b)],
     model.DefinitionList: _definition_pieces,
+    model.MathBlock: lambda b, ctx, s: [MathPiece(b)],
 }
