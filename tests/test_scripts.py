@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 from pptx import Presentation
@@ -30,9 +30,24 @@ Crab and check: {SCRIPTS}.
 
 עברית שפה
 
+The gain $f(x) = A(x)\\,x$ of a price of $5 and $6:
+
+$$\\sum_{{i=1}}^{{n}} x_i^2 = \\frac{{a+b}}{{\\sqrt{{c}}}}$$
+
 ::: handbook
 Also in the handbook: {SCRIPTS}.
 :::
+
+## The diagram
+
+![Client and server](diagram.svg)
+"""
+DIAGRAM = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
+  <rect x="10" y="10" width="150" height="80" rx="10" fill="#1B4F72"/>
+  <rect x="240" y="10" width="150" height="80" rx="10" fill="#C0392B"/>
+  <path d="M160 50 L235 50" stroke="#333333" stroke-width="4"/>
+  <circle cx="200" cy="150" r="30" fill="#1A7F37"/>
+</svg>
 """
 #: A theme whose chain has no CJK font (the default's chain without Noto Sans CJK).
 NO_CJK_THEME = """\
@@ -75,14 +90,15 @@ def test_right_to_left_follows_the_first_strong_character():
 
 @needs_fonts
 def test_the_default_chain_has_every_script_of_the_course(make_course):
-    course, theme, diags = load(make_course({"01-s.md": CHAPTER}))
+    course, theme, diags = load(make_course({"01-s.md": CHAPTER, "diagram.svg": DIAGRAM}))
     check(course, theme, diags, outputs=("handbook",))
     assert [str(d) for d in diags.items] == []
 
 
 @needs_fonts
 def test_a_chain_without_cjk_warns_once_per_line_naming_the_characters(make_course, tmp_path, monkeypatch):
-    root = make_course({"01-s.md": CHAPTER}, course_yaml="title: T 日本\nversion: '1.0'\ntheme: nocjk\n")
+    root = make_course({"01-s.md": CHAPTER, "diagram.svg": DIAGRAM},
+                       course_yaml="title: T 日本\nversion: '1.0'\ntheme: nocjk\n")
     (tmp_path / "themes" / "nocjk").mkdir(parents=True)
     (tmp_path / "themes" / "nocjk" / "theme.yaml").write_text(
         "extends: default\nfonts:\n  fallback:\n" + "".join(
@@ -97,7 +113,7 @@ def test_a_chain_without_cjk_warns_once_per_line_naming_the_characters(make_cour
     assert lines == [
         f"course/01-s.md:5:21: warning: no font in theme 'nocjk' has {chars}, '語' (U+8A9E) "
         "(add a font that has it to fonts.fallback in theme.yaml, or it shows as an empty box)",
-        f"course/01-s.md:12:27: warning: no font in theme 'nocjk' has {chars}, '語' (U+8A9E) "
+        f"course/01-s.md:16:27: warning: no font in theme 'nocjk' has {chars}, '語' (U+8A9E) "
         "(add a font that has it to fonts.fallback in theme.yaml, or it shows as an empty box)",
         f"course/course.yaml:1:10: warning: no font in theme 'nocjk' has {chars} "
         "(add a font that has it to fonts.fallback in theme.yaml, or it shows as an empty box)",
@@ -136,8 +152,10 @@ def built(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("scripts") / "course"
     root.mkdir()
     (root / "course.yaml").write_text("title: Scripts 🦀\nversion: '1.0'\ndate: 2026-01-01\n", encoding="utf-8")
-    (root / "01-s.md").write_text(textwrap.dedent(CHAPTER), encoding="utf-8")
+    (root / "01-s.md").write_text(CHAPTER, encoding="utf-8")
+    (root / "diagram.svg").write_text(DIAGRAM, encoding="utf-8")
     result = build(root, root.parent / "out", outputs=("deck", "handbook"))
+    assert [str(w) for w in result.warnings] == []
     return result.files
 
 
@@ -227,3 +245,28 @@ def test_the_deck_names_the_fallback_font_for_each_script(built):
     assert runs[" Ελληνικά Русский."] == {"a:latin": "Inter"}
     assert runs["עברית"] == dict.fromkeys(("a:latin", "a:ea", "a:cs"), "Noto Sans Hebrew")
     assert rtl == ["العربية لغة", "עברית שפה"]
+
+
+def _without_prices(text: str) -> str:
+    return text.replace("$5 and $6", "")
+
+
+@needs_fonts
+def test_no_dollar_is_left_in_any_text_and_the_diagram_has_its_png(built):
+    """The done-when course: math typeset (no TeX dollars in either output), the SVG a picture with a PNG."""
+    prs = Presentation(built["deck"])
+    texts = [s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame]
+    assert any("$5 and $6" in t for t in texts)  # a price is not math
+    assert not any("$" in _without_prices(t) for t in texts)
+    pictures = {s._element.nvPicPr.cNvPr.get("descr"): s for slide in prs.slides for s in slide.shapes
+                if s.shape_type == 13}
+    assert set(pictures) == {"Client and server", "\\sum_{i=1}^{n} x_i^2 = \\frac{a+b}{\\sqrt{c}}"}
+    for picture in pictures.values():
+        blip = picture._element.blipFill.find(qn("a:blip"))
+        assert picture.part.related_part(blip.get(qn("r:embed"))).content_type == "image/png"
+        svg = blip.find(f"{qn('a:extLst')}/{qn('a:ext')}/{{http://schemas.microsoft.com/office/drawing/2016/SVG/main}}svgBlip")
+        assert picture.part.related_part(svg.get(qn("r:embed"))).content_type == "image/svg+xml"
+    with pdfplumber.open(built["handbook"]) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "$5 and $6" in text and "$" not in _without_prices(text)
+    assert "Ελληνικά" in text and "Русский" in text

@@ -15,9 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from fontTools.ttLib import TTFont
-
 from ...errors import Diagnostics, Location
+from . import fontmetrics
 
 if TYPE_CHECKING:
     from ... import model as m
@@ -42,11 +41,9 @@ class ChainFont:
     package: str = ""  # the Debian package that installs it, for the hint when it is missing
 
 
-@lru_cache(maxsize=None)
-def _cmap(path: Path) -> frozenset[int]:
-    """Return the code points font file `path` maps (a collection: its first font), read once per process."""
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap())
+def _cmap(path: Path) -> dict[int, str]:
+    """Return the character map of font file `path` (a collection: its first font), read once per process."""
+    return fontmetrics.cmap(path)
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +127,9 @@ class Chain:
 def chain(theme: Theme) -> Chain:
     """Return the fallback chain of `theme` (cheap: no font file is opened here)."""
     fonts = theme.spec.fonts
-    primary = tuple(dict.fromkeys(getattr(fonts, role).regular for role in ("body", "heading", "mono")))
+    # One face per family: a heading in the body's family has the body's characters.
+    families = {getattr(fonts, role).family: getattr(fonts, role).regular for role in ("mono", "heading", "body")}
+    primary = tuple(dict.fromkeys(families.values()))
     fallback = tuple(ChainFont(f.family, find_font(f.file, theme.folders),
                                find_font(f.bold, theme.folders) if f.bold else None, f.package)
                      for f in fonts.fallback)

@@ -97,17 +97,26 @@ class FontMetrics:
 
 
 @lru_cache(maxsize=None)
+def cmap(path: Path) -> dict[int, str]:
+    """Return the character map of the font file at `path` (code point → glyph name; a collection's first
+    font), read once per process: the metrics and the fallback chain (`fontchain`) share it (decoding a
+    large font's cmap costs a fifth of a second)."""
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return font.getBestCmap()
+
+
+@lru_cache(maxsize=None)
 def metrics(path: Path) -> FontMetrics:
     """Return the metrics of the font file at `path` (read once per process)."""
     with TTFont(path, lazy=True) as font:
         em = font["head"].unitsPerEm
         hmtx = font["hmtx"]
-        cmap = font.getBestCmap()
-        advances = {code: hmtx[glyph][0] / em for code, glyph in cmap.items()}
+        glyphs = cmap(path)
+        advances = {code: hmtx[glyph][0] / em for code, glyph in glyphs.items()}
         kerning = _kerning(font, em)
     # A character the font lacks is drawn from another font by the renderer: assume it is wide.
     fallback = max(advances.get(ord("M"), 0.6), advances.get(ord("W"), 0.6))
-    return FontMetrics(advances, fallback, dict(cmap), kerning)
+    return FontMetrics(advances, fallback, dict(glyphs), kerning)
 
 
 def _kerning(font: TTFont, em: int) -> Kerning | None:
