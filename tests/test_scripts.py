@@ -57,9 +57,19 @@ fonts:
          italic: ../default/fonts/Inter-Italic.otf, bold_italic: ../default/fonts/Inter-BoldItalic.otf}
 """
 
-needs_fonts = pytest.mark.skipif(
-    fontchain.find_font("NotoSansCJK-Regular.ttc", ()) is None or fontchain.find_font("NotoColorEmoji.ttf", ()) is None,
-    reason="the fallback fonts are not installed (debian-packages.txt: fonts-noto-core, -cjk, -color-emoji)")
+FALLBACK_PACKAGES = {"NotoSans-Regular.ttf": "fonts-noto-core", "NotoSansCJK-Regular.ttc": "fonts-noto-cjk",
+                     "NotoColorEmoji.ttf": "fonts-noto-color-emoji"}
+
+
+@pytest.fixture
+def fonts_installed() -> None:
+    """Fail, never skip, when the default theme's fallback fonts are missing: `invoke setup` installs them."""
+    for file, package in FALLBACK_PACKAGES.items():
+        if fontchain.find_font(file, ()) is None:
+            pytest.fail(f"{file} is not installed (Debian package {package}): run `invoke setup`", pytrace=False)
+
+
+needs_fonts = pytest.mark.usefixtures("fonts_installed")
 
 
 def _default_chain():
