@@ -27,7 +27,7 @@ SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Pa
 #: Characters no font needs to draw: controls, format characters (ZWJ, bidi marks), variation selectors.
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
 #: Text fields of the model that are not shown (anchors, languages, layouts, link targets).
-_HIDDEN_FIELDS = {"anchor", "language", "layout", "target", "kind", "slug", "theme", "version", "target"}
+_HIDDEN_FIELDS = {"anchor", "language", "layout", "target", "kind", "slug", "theme", "version"}
 _RTL = ("R", "AL")
 
 
