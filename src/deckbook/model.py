@@ -366,15 +366,30 @@ class DefinitionList:
     loc: Location
 
 
+@dataclass(frozen=True)
+class Exercise:
+    """A `::: exercise` lab: the task everyone sees, and the `::: solution` inside it.
+
+    The solution is for the trainer (hidden slides, trainer handbook) and for the solutions handout;
+    the student handbook never shows it. `minutes` is the time the lab takes, or None when not given.
+    """
+
+    title: str
+    minutes: int | None
+    blocks: tuple[Block, ...]
+    solution: tuple[Block, ...]
+    loc: Location
+
+
 Block = Union[
     Heading, Paragraph, BulletList, Table, Image, CodeBlock, BlockQuote,
-    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList, MathBlock,
+    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList, MathBlock, Exercise,
 ]
 
 #: Every block type; each renderer must handle all of them (tests enforce it).
 BLOCK_TYPES: tuple[type, ...] = (
     Heading, Paragraph, BulletList, Table, Image, CodeBlock, BlockQuote,
-    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList, MathBlock,
+    Callout, Only, Columns, DecisionTree, Metrics, DefinitionList, MathBlock, Exercise,
 )
 
 # --- structure -----------------------------------------------------------------------------------
@@ -388,6 +403,8 @@ class Slide:
     for a heading at the slide level or a `---` break (then `title` may be empty and `level` is 0).
     `notes` collects the slide's `::: notes` blocks; `layout` names a slide layout of the deck's template
     chosen by the author (`## Title {layout="Two Content"}`), or is "" for the theme's choice.
+    `minutes` is the teaching time the author gave the heading (`{minutes=10}`): for a section, the
+    whole section; None when not given (then its parts' minutes add up).
     """
 
     kind: Literal["section", "content"]
@@ -398,11 +415,16 @@ class Slide:
     notes: tuple[Block, ...]
     loc: Location
     layout: str = ""
+    minutes: int | None = None
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """One Markdown file of the course."""
+    """One Markdown file of the course.
+
+    `minutes` is the teaching time of the whole chapter from its front matter (None: its slides' minutes
+    add up); `objectives` are what attendees can do after it, one sentence each.
+    """
 
     slug: str
     title: str
@@ -411,6 +433,38 @@ class Chapter:
     handbook_only: bool
     slides_only: bool
     loc: Location
+    minutes: int | None = None
+    objectives: tuple[Inlines, ...] = ()
+
+
+@dataclass(frozen=True)
+class Break:
+    """A break in a day's schedule, after a chapter: a coffee break, or lunch."""
+
+    after: str  # the slug of the chapter it follows
+    minutes: int
+    kind: Literal["break", "lunch"]
+    title: str  # "" for the label of its kind
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Day:
+    """One teaching day: when it starts and should end, its chapters in order, and its breaks."""
+
+    title: str  # "" for "Day N"
+    start: dt.time
+    end: dt.time
+    chapters: tuple[str, ...]  # chapter slugs
+    breaks: tuple[Break, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """course.yaml's `schedule:` — the days the course is taught in."""
+
+    days: tuple[Day, ...]
 
 
 @dataclass(frozen=True)
@@ -440,6 +494,12 @@ class Course:
     #: The heading that decided an inferred slide level (the first at that level directly followed by
     #: content); None when course.yaml sets `slide_level` or no heading is followed by content.
     slide_level_from: Location | None = None
+    schedule: Schedule | None = None
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        """Return every exercise of the course, in order."""
+        return [b for c in self.chapters for s in c.slides for b in s.blocks if isinstance(b, Exercise)]
 
 
 # --- dump ----------------------------------------------------------------------------------------
@@ -494,7 +554,8 @@ def _dump(node: object, depth: int, out: list[str], root: Path | None, label: st
 
 
 #: Optional fields the dump shows only when they hold something (most blocks never set them).
-_QUIET = frozenset({"attributes", "program", "width", "checked", "slide_level_from"})
+_QUIET = frozenset({"attributes", "program", "width", "checked", "slide_level_from", "minutes", "objectives",
+                    "schedule"})
 
 
 def _is_inlines(value: tuple) -> bool:
@@ -509,7 +570,7 @@ def _scalar(value: object, root: Path | None) -> str:
             except ValueError:
                 pass
         return value.as_posix()
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, frozenset):
         return "{" + ",".join(str(v) for v in sorted(value)) + "}"

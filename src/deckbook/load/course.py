@@ -7,19 +7,65 @@ import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 
 from .. import epoch, model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
 from . import COURSE_FILE, placeholders, text
-from .markdown import ChapterParser, HeadingItem, ParsedChapter
+from .markdown import MAX_MINUTES, ChapterParser, HeadingItem, ParsedChapter
 from .structure import Anchors, build_slides, slide_level
 
 MAX_CHAPTER_BYTES = 4 * 1024 * 1024
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _clock(value: Any) -> dt.time:
+    """Return a clock time written as "HH:MM" (24-hour)."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value) if isinstance(value, str) else None
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError('a clock time "HH:MM" (24-hour), e.g. "09:00"')
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+Clock = Annotated[dt.time, BeforeValidator(_clock)]
+Minutes = Annotated[StrictInt, Field(gt=0, le=MAX_MINUTES)]
+
+
+class BreakSpec(BaseModel):
+    """A break or lunch in course.yaml's schedule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    after: str = Field(min_length=1)
+    """The chapter file it follows, e.g. 02-auth.md."""
+    minutes: Minutes
+    title: str = ""
+    """What the agenda calls it; default "Break" or "Lunch" in the course's language."""
+
+
+class DaySpec(BaseModel):
+    """One day of course.yaml's schedule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str = ""
+    """Default: "Day N"."""
+    start: Clock | None = None
+    end: Clock | None = None
+    chapters: list[str] | None = None
+    """The chapter files taught that day, in course order; default for a one-day course: all of them."""
+    breaks: list[BreakSpec] = []
+    lunch: BreakSpec | None = None
+
+
+class ScheduleSpec(BaseModel):
+    """course.yaml's `schedule:`: the days, and the start and end every day has unless it says otherwise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: Clock = dt.time(9, 0)
+    end: Clock = dt.time(17, 0)
+    days: list[DaySpec] = Field(min_length=1)
 
 
 class CourseSpec(BaseModel):
@@ -39,6 +85,7 @@ class CourseSpec(BaseModel):
     """Chapter files in order; default: every *.md in file-name order."""
     slide_level: int | None = Field(None, ge=1, le=6)
     date: dt.date | None = None
+    schedule: ScheduleSpec | None = None
 
     @field_validator("authors", mode="before")
     @classmethod
@@ -84,6 +131,7 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
     anchors = Anchors()
     chapters = tuple(_chapter(p, level, anchors, diags) for p in parsed)
     _check_links(parsed, anchors, diags)
+    schedule = _schedule(spec.schedule, data, chapters, course_file, diags) if spec and spec.schedule else None
     diags.raise_if_errors(ContentError, strict)
     assert spec is not None  # a missing spec was reported as an error above
     meta = m.CourseMeta(
@@ -91,7 +139,7 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
         authors=tuple(spec.authors), organisation=spec.organisation, language=spec.language,
         theme=spec.theme, date=spec.date or epoch.today(),
     )
-    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)))
+    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)), schedule)
 
 
 def _course_spec(path: Path, diags: Diagnostics) -> tuple[CourseSpec | None, Any]:
@@ -190,7 +238,70 @@ def _chapter(parsed: ParsedChapter, level: int, anchors: Anchors, diags: Diagnos
     if not slides:
         diags.error(loc, "the chapter is empty", "write at least a heading and some content")
     return m.Chapter(parsed.path.stem, title, parsed.path, slides, parsed.front.handbook_only,
-                     parsed.front.slides_only, loc)
+                     parsed.front.slides_only, loc, parsed.front.minutes, parsed.objectives)
+
+
+def _schedule(spec: ScheduleSpec, data: Any, chapters: tuple[m.Chapter, ...], course_file: Path,
+              diags: Diagnostics) -> m.Schedule:
+    """Return the schedule with chapter names resolved to chapters; report names that are not, and gaps.
+
+    Days follow the course's chapter order, so each day's agenda slide can open that day in the deck.
+    Chapters the deck does not show (`handbook_only`) need not be scheduled.
+    """
+    by_name = {c.source.name: c.slug for c in chapters} | {c.slug: c.slug for c in chapters}
+    order = [c.slug for c in chapters]
+    where = lambda *keys: yamlsrc.locate(data, ("schedule", *keys), course_file)  # noqa: E731
+    days, seen = [], {}
+    for n, day in enumerate(spec.days):
+        if day.chapters is None and len(spec.days) > 1:
+            diags.error(where("days", n), f"day {n + 1} lists no chapters",
+                        "with several days, give each one chapters: [01-intro.md, ...]")
+        names = day.chapters if day.chapters is not None else [c.source.name for c in chapters if not c.handbook_only]
+        slugs = []
+        for i, name in enumerate(names):
+            slug = _chapter_ref(name, by_name, where("days", n, "chapters", i), diags)
+            if slug is None:
+                continue
+            if slug in seen:
+                diags.error(where("days", n, "chapters", i), f"chapter '{name}' is scheduled twice",
+                            f"it is already on day {seen[slug] + 1}")
+                continue
+            seen[slug] = n
+            slugs.append(slug)
+        breaks = []
+        for key, kind, items in (("breaks", "break", day.breaks), ("lunch", "lunch", [day.lunch] if day.lunch else [])):
+            for i, item in enumerate(items):
+                keys = ("days", n, key, i) if kind == "break" else ("days", n, key)
+                slug = _chapter_ref(item.after, by_name, where(*keys, "after"), diags)
+                if slug is not None and slug not in slugs:
+                    diags.error(where(*keys, "after"), f"{kind} after '{item.after}', which is not taught on day {n + 1}",
+                                f"day {n + 1} has: {', '.join(slugs) or 'no chapters'}")
+                elif slug is not None:
+                    breaks.append(m.Break(slug, item.minutes, kind, item.title, where(*keys)))  # type: ignore[arg-type]
+        start, end = day.start or spec.start, day.end or spec.end
+        if end <= start:
+            diags.error(where("days", n), f"day {n + 1} ends ({end:%H:%M}) before it starts ({start:%H:%M})",
+                        "give end: a later time than start:")
+        days.append(m.Day(day.title, start, end, tuple(slugs), tuple(breaks), where("days", n)))
+    scheduled = [slug for d in days for slug in d.chapters]
+    if scheduled != [slug for slug in order if slug in seen]:
+        diags.error(where("days"), "the schedule does not follow the course's chapter order",
+                    f"schedule the chapters in the order the course has them: {', '.join(order)}")
+    for chapter in chapters:
+        if chapter.slug not in seen and not chapter.handbook_only:
+            diags.error(where("days"), f"chapter '{chapter.source.name}' is on no day of the schedule",
+                        "add it to a day's chapters:, or mark it handbook_only: true")
+    return m.Schedule(tuple(days))
+
+
+def _chapter_ref(name: str, by_name: dict[str, str], loc: Location, diags: Diagnostics) -> str | None:
+    """Return the slug of the chapter file `name` (or slug) names; report a name that is no chapter."""
+    if name in by_name:
+        return by_name[name]
+    close = difflib.get_close_matches(name, sorted(by_name), n=1)
+    diags.error(loc, f"'{name}' is not a chapter of the course",
+                f"did you mean '{close[0]}'?" if close else f"chapters: {', '.join(sorted(by_name))}")
+    return None
 
 
 def _check_links(parsed: list[ParsedChapter], anchors: Anchors, diags: Diagnostics) -> None:

@@ -22,7 +22,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from .. import highlight, model as m, yamlsrc
 from ..render.common import mathtex
@@ -30,7 +30,7 @@ from ..errors import Diagnostics, Location
 from . import includes, inlinehtml, mdrules, placeholders
 
 CALLOUTS = ("tip", "note", "warning")
-DIVS = ("notes", "handbook", "slides", "columns", "column", *CALLOUTS)
+DIVS = ("notes", "handbook", "slides", "columns", "column", "exercise", "solution", *CALLOUTS)
 STRUCTURED = ("decision-tree", "metrics")
 CODE_ATTRS = ("title", "hl_lines", "linenums", "include", "anchor")
 PLAIN_LANGUAGES = ("", "text", "plain", "plaintext", "txt")
@@ -41,6 +41,8 @@ _ATTR = re.compile(r'([A-Za-z_][\w-]*)=(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 TAB_SIZE = 4
 MAX_INLINE_DEPTH = 20
 """Emphasis, links and strike-through inside each other; markdown-it does not limit this nesting."""
+MAX_MINUTES = 24 * 60
+"""The longest `minutes=` a heading or an exercise may take: a day."""
 MAX_TREE_DEPTH = 12
 """Questions from the root to the deepest answer; deeper trees cannot be drawn legibly."""
 
@@ -71,6 +73,7 @@ class HeadingItem:
     loc: Location
     anchor: str = ""  # `{#id}`: an anchor chosen by the author
     layout: str = ""  # `{layout="Two Content"}`: the deck template's layout for this slide
+    minutes: int | None = None  # `{minutes=10}`: the teaching time of the slide or section
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class FrontMatter(BaseModel):
     notes: str | None = None
     handbook_only: StrictBool = False
     slides_only: StrictBool = False
+    minutes: StrictInt | None = Field(None, gt=0, le=MAX_MINUTES)
+    """The teaching time of the whole chapter; default: its sections' and slides' minutes added up."""
+    objectives: list[str] = []
+    """What attendees can do after the chapter, one sentence each (inline Markdown)."""
 
 
 @dataclass
@@ -103,6 +110,7 @@ class ParsedChapter:
     front: FrontMatter
     items: list[Item]
     links: list[tuple[str, Location]] = field(default_factory=list)
+    objectives: tuple[m.Inlines, ...] = ()
 
 
 class _Cursor:
@@ -222,8 +230,20 @@ class ChapterParser:
                              "end it with a line of ---, or leave a blank line after a leading slide break")
         self._scan_placeholders(tokens)
         self._read_footnotes(root.children)
+        objectives = tuple(self._objective(text, i) for i, text in enumerate(front.objectives))
         items = self._children(root.children)
-        return ParsedChapter(self.path, front, items, self.links)
+        return ParsedChapter(self.path, front, items, self.links, objectives)
+
+    def _objective(self, text: str, index: int) -> m.Inlines:
+        """Return one learning objective of the front matter as inline Markdown (`code`, *emphasis*)."""
+        if not text.strip():
+            self.diags.error(Location(self.path, 2), f"objectives: entry {index + 1} is empty",
+                             "write what attendees can do after the chapter, or remove the entry")
+        end = self.text.find("\n---", 3)
+        last = self.text.count("\n", 0, end) + 1 if end > 0 else 1
+        node = SyntaxTreeNode(_MD.parseInline(text.strip()))
+        children = node.children[0].children if node.children else []
+        return self._inlines(children, _Cursor(self.path, self.lines, 1, last))
 
     def _flatten_deep_inlines(self, tokens) -> None:
         """Report inline markup nested deeper than MAX_INLINE_DEPTH, and keep that text unformatted.
@@ -301,8 +321,9 @@ class ChapterParser:
             if isinstance(item, HeadingItem) and headings:
                 out.append(m.Heading(item.level, item.title, item.anchor, item.loc))  # anchor made with the slides
                 continue
-            if isinstance(item, (HeadingItem, BreakItem, NotesItem)):
-                kind = {HeadingItem: "a heading", BreakItem: "a slide break (---)", NotesItem: "::: notes"}[type(item)]
+            if isinstance(item, (HeadingItem, BreakItem, NotesItem, m.Exercise)):
+                kind = {HeadingItem: "a heading", BreakItem: "a slide break (---)", NotesItem: "::: notes",
+                        m.Exercise: "::: exercise"}[type(item)]
                 self.diags.error(item.loc, f"{kind} is not allowed inside {where}",
                                  "move it to the top level of the chapter")
                 continue
@@ -384,7 +405,16 @@ class ChapterParser:
         title, attrs = self._heading_attrs(title, loc)
         if not m.plain(title).strip():
             self.diags.error(loc, "empty heading", "write a title after the #")
-        return [HeadingItem(level, title, loc, attrs.get("#", ""), attrs.get("layout", ""))]
+        minutes = self._minutes(attrs["minutes"], loc) if "minutes" in attrs else None
+        return [HeadingItem(level, title, loc, attrs.get("#", ""), attrs.get("layout", ""), minutes)]
+
+    def _minutes(self, value: str, loc: Location) -> int | None:
+        """Return `minutes=` as a whole number of minutes, or None (reported) when it is not one."""
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_MINUTES:
+            return int(value)
+        self.diags.error(loc, f"minutes={value!r} is not a number of minutes",
+                         f"write a whole number from 1 to {MAX_MINUTES}, e.g. {{minutes=10}}")
+        return None
 
     def _heading_attrs(self, title: m.Inlines, loc: Location) -> tuple[m.Inlines, dict[str, str]]:
         """Split pandoc-style attributes off a heading: `## Title {#anchor layout="Two Content"}`."""
@@ -396,11 +426,11 @@ class ChapterParser:
         for token in _HEADING_ATTR.finditer(match.group(1)):
             if token.group("id"):
                 attrs["#"] = token.group("id")
-            elif token.group("key") == "layout":
-                attrs["layout"] = token.group("value") or token.group("bare") or ""
+            elif token.group("key") in ("layout", "minutes"):
+                attrs[token.group("key")] = token.group("value") or token.group("bare") or ""
             else:
                 self.diags.error(loc, f"unknown heading attribute '{token.group(0)}'",
-                                 'headings take {#anchor} and {layout="Layout name"}')
+                                 'headings take {#anchor}, {layout="Layout name"} and {minutes=10}')
         rest = last.text[:match.start()].rstrip()
         return (*title[:-1], *((m.Text(rest),) if rest else ())), attrs
 
@@ -707,6 +737,12 @@ class ChapterParser:
             return [m.Only(name, blocks, loc)]  # type: ignore[arg-type]
         if name in CALLOUTS:
             return [m.Callout(name, title.strip(), self._blocks(node.children, f"::: {name}"), loc)]  # type: ignore[arg-type]
+        if name == "exercise":
+            return self._exercise(node, title, loc)
+        if name == "solution":
+            self.diags.error(loc, "'::: solution' outside '::: exercise'",
+                             "put the solution inside the exercise it solves, before the exercise's closing :::")
+            return []
         if name == "column":
             self.diags.error(loc, "'::: column' outside ':::: columns'",
                              "wrap the columns in ':::: columns' … '::::'")
@@ -732,6 +768,41 @@ class ChapterParser:
         if len(columns) < 2:
             self.diags.error(loc, f"':::: columns' holds {len(columns)} column(s)", "give it two or more '::: column' blocks")
         return [m.Columns(tuple(columns), loc)]
+
+    def _exercise(self, node: SyntaxTreeNode, title: str, loc: Location) -> list[Item]:
+        """Return a `::: exercise [title] {minutes=25}` with the one `::: solution` it holds."""
+        minutes = None
+        match = _HEADING_ATTRS.search(title)
+        if match:
+            for token in _HEADING_ATTR.finditer(match.group(1)):
+                if token.group("key") == "minutes":
+                    minutes = self._minutes(token.group("value") or token.group("bare") or "", loc)
+                else:
+                    self.diags.error(loc, f"unknown exercise attribute '{token.group(0)}'",
+                                     "an exercise takes {minutes=25}")
+            title = title[:match.start()].strip()
+        task, solutions = [], []
+        for child in node.children:
+            if child.type == "div" and _div_name(child)[0] == "solution":
+                if not self._is_closed(child):
+                    self.diags.error(self._loc(child), f"'{child.markup} solution' is never closed",
+                                     f"end it with a line of {child.markup}")
+                solutions.append((child, self._blocks(child.children, "::: solution")))
+            else:
+                task.append(child)
+        if not solutions:
+            self.diags.error(loc, f"exercise{f' {title!r}' if title else ''} has no solution",
+                             "add a '::: solution' block inside it: the trainer and the solutions handout need it")
+        for extra, _ in solutions[1:]:
+            self.diags.error(self._loc(extra), "a second '::: solution' in one exercise",
+                             "merge the solutions into one block")
+        blocks = self._blocks(task, "::: exercise")
+        if not blocks:
+            self.diags.error(loc, "the exercise states no task", "write the task inside '::: exercise', above the solution")
+        solution = solutions[0][1] if solutions else ()
+        if solutions and not solution:
+            self.diags.error(self._loc(solutions[0][0]), "the solution is empty", "write the solution inside it")
+        return [m.Exercise(title, minutes, blocks, solution, loc)]
 
     def _is_closed(self, node: SyntaxTreeNode) -> bool:
         closing = node.nester_tokens.closing

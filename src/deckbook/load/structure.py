@@ -42,14 +42,15 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
         nonlocal current
         close_slide()
         anchor = anchors.make(title, heading.anchor if heading else "") if title else ""
-        current = {"kind": kind, "level": lvl, "title": title, "anchor": anchor,
-                   "blocks": [], "notes": [], "loc": loc, "layout": heading.layout if heading else ""}
+        current = {"kind": kind, "level": lvl, "title": title, "anchor": anchor, "blocks": [], "notes": [],
+                   "loc": loc, "layout": heading.layout if heading else "",
+                   "minutes": heading.minutes if heading else None}
 
     def close_slide() -> None:
         if current is not None:
             slides.append(m.Slide(current["kind"], current["level"], current["title"], current["anchor"],
                                   tuple(current["blocks"]), tuple(current["notes"]), current["loc"],
-                                  current["layout"]))
+                                  current["layout"], current["minutes"]))
 
     for item in chapter.items:
         if isinstance(item, HeadingItem):
@@ -60,9 +61,10 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
             else:
                 if current is None:
                     open_slide("content", 0, (), item.loc)
-                if item.layout:
-                    diags.warning(item.loc, f"layout= on a level-{item.level} heading is ignored",
-                                  f"layouts belong to slides: headings of level {level} or above")
+                for attr, given in (("layout", item.layout), ("minutes", item.minutes)):
+                    if given:
+                        diags.warning(item.loc, f"{attr}= on a level-{item.level} heading is ignored",
+                                      f"{attr} belongs to slides and sections: headings of level {level} or above")
                 current["blocks"].append(m.Heading(item.level, item.title, anchors.make(item.title, item.anchor),
                                                    item.loc))
             continue

@@ -29,6 +29,7 @@ class Tints:
     note: str
     warning: str
     quote: str
+    exercise: str
     notes: str  # speaker notes (the trainer handbook's notes box)
     answer: str  # a decision tree's answer boxes
     before: str  # a metrics chart's "before" bars
@@ -38,7 +39,7 @@ class Tints:
     footer_on_dark: str  # footers on a dark slide
 
     def callout(self, kind: str) -> str:
-        """Return the background of a callout of `kind` (tip, note, warning) or a quotation."""
+        """Return the background of a callout of `kind` (tip, note, warning), a quotation or an exercise."""
         return getattr(self, kind)
 
 
@@ -49,6 +50,7 @@ def tints(colors: Colours) -> Tints:
         note=tint(colors.note, 0.92),
         warning=tint(colors.warning, 0.9),
         quote=tint(colors.muted, 0.9),
+        exercise=tint(colors.accent, 0.9),
         notes=tint(colors.accent, 0.94),
         answer=tint(colors.primary, 0.88),
         before=tint(colors.muted, 0.55),

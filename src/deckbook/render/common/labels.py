@@ -36,6 +36,17 @@ class Labels:
     better: str = "better"  # the same for any other measure
     worse: str = "worse"
     does_not_compile: str = "does not compile"  # a compile_fail code block's mark
+    exercise: str = "Exercise"  # teaching a day: labs, objectives, the schedule
+    solution: str = "Solution"
+    solutions: str = "Solutions"  # the title of the solutions handout
+    objectives: str = "Objectives"
+    agenda: str = "Agenda"
+    schedule: str = "Schedule"
+    day: str = "Day"  # "Day 2"
+    break_: str = "Break"
+    lunch: str = "Lunch"
+    recap: str = "Recap"
+    time: str = "Time"
 
 
 LABELS = {
@@ -45,13 +56,19 @@ LABELS = {
                  cont="(Forts.)", see="siehe", page="Seite", code="Code", decision_tree="Entscheidungsbaum",
                  chart="Balkendiagramm", metric="Messgröße", change="Änderung", yes="ja", no="nein",
                  faster="schneller", slower="langsamer", better="besser", worse="schlechter",
-                 does_not_compile="kompiliert nicht"),
+                 does_not_compile="kompiliert nicht",
+                 exercise="Übung", solution="Lösung", solutions="Lösungen", objectives="Lernziele",
+                 agenda="Ablauf", schedule="Zeitplan", day="Tag", break_="Pause", lunch="Mittagspause",
+                 recap="Zusammenfassung", time="Zeit"),
     "fr": Labels(contents="Sommaire", trainer_notes="Notes du formateur", trainer_edition="Édition formateur",
                  authors="Auteurs", tip="Astuce", warning="Attention", cont="(suite)", see="voir",
                  decision_tree="Arbre de décision", chart="Diagramme en barres", metric="Mesure",
                  change="Variation", yes="oui", no="non",
                  faster="plus rapide", slower="plus lent", better="meilleur", worse="pire",
-                 does_not_compile="ne compile pas"),
+                 does_not_compile="ne compile pas",
+                 exercise="Exercice", solutions="Solutions", objectives="Objectifs", agenda="Programme",
+                 schedule="Horaires", day="Jour", break_="Pause", lunch="Déjeuner", recap="Récapitulatif",
+                 time="Heure"),
 }
 
 

@@ -29,6 +29,7 @@ from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piec
 from ..common.colours import tints
 from ..common.labels import Labels, labels
 from ..common.numbers import change
+from ..common.teaching import exercise_title
 from .template import Layout, Template
 
 SHRINK_STEPS = 12
@@ -512,4 +513,5 @@ _NOTES = {
         "  " * lv + plain(i.term) + "\n" + "\n".join(_notes_all(d, lv + 1) for d in i.definitions) for i in b.items),
     model.Metrics: lambda b, lv: "\n".join(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} ({change(b, r, Labels()).text})"
                                            for r in b.rows),
+    model.Exercise: lambda b, lv: exercise_title(b, Labels().exercise) + "\n" + _notes_all(b.blocks, lv),
 }

@@ -206,6 +206,7 @@ def _tints(colors: Colours) -> dict[str, str]:
     """Return light backgrounds derived from the palette (callouts, notes, answers, code titles)."""
     t = tints(colors)
     return {"--c-tip-bg": t.tip, "--c-note-bg": t.note, "--c-warning-bg": t.warning,
+            "--c-exercise-bg": t.exercise,
             "--c-notes-bg": t.notes, "--c-code-head": t.code_head, "--c-rule": t.rule}
 
 

@@ -25,13 +25,14 @@ from ... import highlight
 from ...errors import Diagnostics, Location, RenderError
 from ...model import (
     BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, DefinitionList, Emph,
-    FootnoteRef, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Mark, Math, MathBlock, Metrics,
-    Only, Paragraph, Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
+    Exercise, FootnoteRef, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Mark, Math, MathBlock,
+    Metrics, Only, Paragraph, Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
 )
 from . import svg
 from ..common import codewrap, fontchain, mathtex
 from ..common.labels import Labels
 from ..common.numbers import change, quantity
+from ..common.teaching import exercise_title
 
 WRAP_MARK = "\u21aa"  # ↪ starts the continuation of a code line that was too long for the page
 
@@ -185,6 +186,10 @@ class _Outline:
                     self._blocks(column, structural)
             elif isinstance(block, (Callout, BlockQuote)):
                 self._blocks(block.blocks, structural=False)
+            elif isinstance(block, Exercise):
+                self._blocks(block.blocks, structural=False)
+                if self.trainer:
+                    self._blocks(block.solution, structural=False)
             elif isinstance(block, BulletList):
                 for item in block.items:
                     self._blocks(item.blocks, structural=False)
@@ -588,6 +593,17 @@ def _callout(w: _Writer, block: Callout, env: _Env) -> str:
     title = f"{kind}: {block.title}" if block.title else kind
     return (f'<div class="callout {block.kind}"><p class="ct">{escape(title)}</p>'
             f"{w.blocks(block.blocks, inner)}</div>")
+
+
+def _exercise(w: _Writer, block: Exercise, env: _Env) -> str:
+    """Return a lab: the task in a box; in the trainer edition its solution in a box after it."""
+    inner = replace(env, inset=env.inset + w.layout.insets.callout, structural=False)
+    html = (f'<div class="callout exercise"><p class="ct">{escape(exercise_title(block, w.words.exercise))}</p>'
+            f"{w.blocks(block.blocks, inner)}</div>")
+    if w.trainer:
+        html += (f'<div class="callout solution"><p class="ct">{escape(w.words.solution)}</p>'
+                 f"{w.blocks(block.solution, inner)}</div>")
+    return html
 
 
 def _only(w: _Writer, block: Only, env: _Env) -> str:

@@ -8,6 +8,7 @@ from typing import Callable
 from .... import model
 from ....errors import Location
 from ...common.colours import tints
+from ...common.teaching import exercise_title
 from ..frames import Box, Frame, RectFrame, Run
 from .base import Context, Piece, Sizes, round_size, runs
 from .code import CodePiece
@@ -25,7 +26,7 @@ BAR_WIDTH = 5.0  # the coloured bar on the left of a callout or a quotation
 class BoxPiece:
     """A callout or a quotation: a tinted box with a coloured bar and its own pieces inside."""
 
-    kind: str  # "tip", "note", "warning", "quote"
+    kind: str  # "tip", "note", "warning", "quote", "exercise"
     title: str
     inner: tuple[Piece, ...]
     loc: Location
@@ -65,7 +66,7 @@ class BoxPiece:
         return replace(self, inner=tuple(head)), replace(self, inner=tuple(tail))
 
     def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
-        colour = ctx.colors.muted if self.kind == "quote" else getattr(ctx.colors, self.kind)
+        colour = {"quote": ctx.colors.muted, "exercise": ctx.colors.accent}.get(self.kind) or getattr(ctx.colors, self.kind)
         pad, bar = self._pad(sizes), BAR_WIDTH
         name = self.kind.capitalize()
         frames: list[Frame] = [RectFrame(box, tints(ctx.colors).callout(self.kind), name=name),
@@ -258,4 +259,6 @@ BLOCKS: dict[type, Callable[[model.Block, Context, Run], list[Piece]]] = {
     model.Metrics: lambda b, ctx, s: [MetricsPiece(b)],
     model.DefinitionList: _definition_pieces,
     model.MathBlock: lambda b, ctx, s: [MathPiece(b)],
+    # The task only: the solution gets hidden slides of its own (layout.plan_deck).
+    model.Exercise: lambda b, ctx, s: _box_piece("exercise", exercise_title(b, ctx.words.exercise), b.blocks, b.loc, ctx, s),
 }
