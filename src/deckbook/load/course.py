@@ -139,7 +139,7 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
         authors=tuple(spec.authors), organisation=spec.organisation, language=spec.language,
         theme=spec.theme, date=spec.date or epoch.today(),
     )
-    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)), schedule)
+    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)), schedule=schedule)
 
 
 def _course_spec(path: Path, diags: Diagnostics) -> tuple[CourseSpec | None, Any]:
