@@ -218,8 +218,9 @@ CODE_ATTRIBUTES = ("compile_fail", "should_panic", "ignore", "no_run", "editable
 class CodeBlock:
     """Source code; `linenums` is the first line number, or None for no numbers.
 
-    `attributes` holds the mdBook/rustdoc attributes of the info string (see CODE_ATTRIBUTES); a
-    `compile_fail` block is shown as code that does not compile. `program` is the code as a compiler
+    `attributes` holds the mdBook/rustdoc attributes of the info string (see CODE_ATTRIBUTES) and the
+    error codes a `compile_fail` block must fail with (`E0382`); a `compile_fail` block is shown as code
+    that does not compile. `program` is the code as a compiler
     sees it when rustdoc's hidden lines (`# use …;`) are not shown, else "" (then it is `code`).
     """
 

@@ -105,7 +105,24 @@ def cargo_test(course: str | None = None) -> int:
                 continue
             print(f"cargo test --workspace in {workspace}", flush=True)
             codes.append(subprocess.call(["cargo", "test", "--workspace", "--locked", "--quiet"], cwd=workspace))
+            codes.append(compile_fail(Path(path), workspace))
     return max(codes, default=0)
+
+
+def compile_fail(course: Path, workspace: Path) -> int:
+    """Check that the course's `compile_fail` code blocks fail to compile against `workspace`; print those that do not."""
+    from . import rustcheck
+    from .build import load
+
+    loaded, _, _ = load(course)
+    count = len(rustcheck.fragments(loaded))
+    if not count:
+        return 0
+    print(f"compile_fail: {count} code block(s) compiled against {workspace}", flush=True)
+    problems = rustcheck.check(loaded, workspace)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def watch(course: str | None = None) -> None:

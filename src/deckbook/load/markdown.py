@@ -592,7 +592,7 @@ class ChapterParser:
         language, *tokens = word.split(",")
         flags = set()
         for token in (t.strip() for t in tokens):
-            if token in m.CODE_ATTRIBUTES:
+            if token in m.CODE_ATTRIBUTES or re.fullmatch(r"E\d{4}", token):  # rustdoc: compile_fail,E0382
                 flags.add(token)
             elif token and token not in PLAYGROUND_ONLY and not re.fullmatch(r"edition\d{4}", token):
                 self.diags.warning(self._loc(node, token), f"unknown code block attribute '{token}' is ignored",
