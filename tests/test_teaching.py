@@ -165,3 +165,76 @@ def test_bad_minutes_are_errors(make_course):
         "01-a.md:1:1: error: minutes='ten' is not a number of minutes",
         "01-a.md:7:1: error: minutes='0' is not a number of minutes",
     ]
+
+
+# --- the outputs ---------------------------------------------------------------------------------------
+
+def pdf_text(path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_a_lab_day_builds_deck_handbooks_and_solutions(make_course, tmp_path):
+    from pptx import Presentation
+
+    from deckbook.build import build
+
+    root = lab_course(make_course)
+    result = build(root, tmp_path / "out", jobs=1)
+    assert sorted(result.files) == ["deck", "handbook", "handbook-solutions", "handbook-trainer"]
+    assert result.files["handbook-solutions"].name == "course-1.0-solutions.pdf"
+
+    deck = Presentation(result.files["deck"])
+    slides = [(s.shapes.title.text if s.shapes.title is not None else "", s._element.get("show")) for s in deck.slides]
+    assert slides == [("Lab course", None), ("Agenda", None), ("Intro", None), ("Objectives", None),
+                      ("First slide", None), ("Lab", None), ("Solution: Build a router", "0"),
+                      ("State", None), ("Shared state", None), ("Locks", None), ("Recap", None)]
+    texts = ["\n".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in deck.slides]
+    assert "09:00–09:40\nIntro" not in texts[1]  # a table, not text boxes:
+    agenda = next(sh.table for sh in deck.slides[1].shapes if sh.has_table)
+    assert [[c.text for c in row.cells] for row in agenda.rows] == [
+        ["Time", "Topic", "Duration"], ["09:00–09:40", "Intro", "40 min"], ["09:40–09:55", "Break", "15 min"],
+        ["09:55–10:45", "State", "50 min"], ["10:45–11:45", "Lunch", "1 h"]]
+    assert "Write a Router with two routes" in texts[3] and "Explain why state is shared" in texts[3]
+    assert "Exercise: Build a router (25 min)" in texts[5] and "fn main" not in texts[5]
+    assert "fn main() {}" in texts[6]
+    assert "Write a Router with two routes" in texts[10]
+    notes = [s.notes_slide.notes_text_frame.text if s.has_notes_slide else "" for s in deck.slides]
+    assert notes[2].startswith("≈ 40 min") and notes[5].startswith("≈ 30 min") and notes[7].startswith("≈ 40 min")
+
+    student, trainer = pdf_text(result.files["handbook"]), pdf_text(result.files["handbook-trainer"])
+    solutions = pdf_text(result.files["handbook-solutions"])
+    for text in (student, trainer):
+        assert "Schedule" in text and "09:55–10:45" in text and "Objectives" in text
+        assert "Exercise: Build a router (25 min)" in text
+    assert "fn main" not in student and "Solution" not in student and "≈" not in student
+    assert "fn main() {}" in trainer and "≈ 40 min" in trainer
+    assert "fn main() {}" in solutions and "Build a router" in solutions and "SOLUTIONS" in solutions  # the cover, in capitals
+    assert "First slide" not in solutions and "Schedule" not in solutions  # the labs only
+
+
+def test_no_exercises_no_solutions_and_the_next_build_is_a_no_op(make_course, tmp_path):
+    from deckbook.build import build
+
+    root = make_course({"01-a.md": "# A\n\n## B\n\ntext\n"})
+    out = tmp_path / "out"
+    first = build(root, out, ("handbook", "handbook-solutions"), jobs=1)
+    assert list(first.files) == ["handbook"] and not list(out.glob("*-solutions.pdf"))
+    assert build(root, out, ("handbook", "handbook-solutions"), jobs=1).rendered == ()
+
+
+def test_check_prints_minutes_and_fails_an_exercise_without_solution(make_course, capsys):
+    from deckbook import cli
+
+    root = lab_course(make_course)
+    assert cli.main(["check", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert "minutes per chapter:\n  01-intro    40 min  Intro\n  02-state    50 min  State\n  total       90 min" in out
+    assert "Day 1: 09:00–11:45, 90 min teaching + 75 min breaks; planned end 11:00: 45 min over" in out
+    assert "course.yaml:6:7: warning: Day 1 runs until 11:45, 45 min past its end at 11:00" in err
+    (root / "01-intro.md").write_text(INTRO.replace("    ::: solution\n", "    ::: note\n").replace("    ", ""))
+    assert cli.main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "01-intro.md:14:1: error: exercise 'Build a router' has no solution" in err

@@ -69,15 +69,20 @@ def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[st
     check(course, theme, diags, options.strict, outputs)
     inputs = [*course.sources, *theme.files]
     key = cache.inputs_key(root, [*inputs, *_globbed(root, theme.folders)])
-    targets = {name: output_path(course, out_dir, name) for name in outputs}
     keys = {name: cache.output_key(key, name, OUTPUTS[name].options(options), version) for name in outputs}
-    todo = [name for name in outputs if not manifest.fresh(name, keys[name], targets[name])]
+    unwanted = [name for name in outputs if not OUTPUTS[name].wanted(course)]  # no exercises: no solutions
+    targets = {name: output_path(course, out_dir, name) for name in outputs if name not in unwanted}
+    todo = [name for name in targets if not manifest.fresh(name, keys[name], targets[name])]
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _remove_stale_temporaries(out_dir)
         render_all(todo, course, theme, targets, options, jobs, progress)
         for name in todo:
             manifest.record([*inputs, *theme.folders], name, keys[name], targets[name])
+        for name in unwanted:  # an earlier build's file of it (the exercises have gone) would be stale
+            stale = manifest.skip(name, keys[name])
+            if stale is not None:
+                stale.unlink(missing_ok=True)
         manifest.data["version"] = course.meta.version
         manifest.save()
     _tell(progress, "total", _since(started))
@@ -123,11 +128,13 @@ def render(name: str, course: m.Course, theme: Theme, target: Path, options: Opt
 
 def check(course: m.Course, theme: Theme, diags: Diagnostics, strict: bool = False,
           outputs: tuple[str, ...] | None = None) -> Diagnostics:
-    """Add characters no font of the theme has, then what each output's renderer reports without rendering
-    (the deck: shrinks, splits, wraps); raise on errors."""
+    """Add characters no font of the theme has, the schedule's warnings, then what each output's renderer
+    reports without rendering (the deck: shrinks, splits, wraps); raise on errors."""
     from .render.common import fontchain
+    from .render.common.teaching import report
 
     fontchain.check(course, theme, diags)  # both outputs draw every character with the one chain
+    diags.extend(report(course))  # minutes that do not add up, days that overrun
     renderers = {OUTPUTS[name].module: OUTPUTS[name] for name in outputs or OUTPUTS if OUTPUTS[name].checks}
     for output in renderers.values():  # one report per renderer module, however many outputs it makes
         diags.extend(output.renderer().report(course, theme))
@@ -144,9 +151,10 @@ def _cached_files(root: Path, manifest: cache.Manifest, outputs: tuple[str, ...]
     files = [p for p in manifest.inputs if not p.is_dir()]
     folders = [p for p in manifest.inputs if p.is_dir()]
     key = cache.inputs_key(root, [*files, *_globbed(root, tuple(folders))])
-    targets = {name: manifest.path.parent.parent / entries[name]["file"] for name in outputs}
-    fresh = all(manifest.fresh(name, cache.output_key(key, name, OUTPUTS[name].options(options), version), target)
-                for name, target in targets.items())
+    keys = {name: cache.output_key(key, name, OUTPUTS[name].options(options), version) for name in outputs}
+    targets = {name: manifest.path.parent.parent / entries[name]["file"] for name in outputs if entries[name]["file"]}
+    fresh = all(manifest.fresh(name, keys[name], targets[name]) if name in targets else manifest.skipped(name, keys[name])
+                for name in outputs)
     return targets if fresh else None
 
 

@@ -89,6 +89,17 @@ class Manifest:
         return bool(entry) and entry["key"] == key and entry["file"] == target.name \
             and entry["sha256"] == file_digest(target)
 
+    def skipped(self, name: str, key: str) -> bool:
+        """Return whether output `name` was left out (not needed) by a build with `key`."""
+        entry = self.data.get("outputs", {}).get(name)
+        return bool(entry) and entry["key"] == key and not entry["file"]
+
+    def skip(self, name: str, key: str) -> Path | None:
+        """Record output `name` as not needed with `key`; return the file an earlier build wrote for it."""
+        entry = self.data.setdefault("outputs", {}).get(name) or {}
+        self.data["outputs"][name] = {"key": key, "file": "", "sha256": ""}
+        return self.path.parent.parent / entry["file"] if entry.get("file") else None
+
     def record(self, inputs: list[Path], name: str, key: str, target: Path) -> None:
         self.data["inputs"] = sorted({str(p) for p in inputs})
         self.data.setdefault("outputs", {})[name] = {"key": key, "file": target.name, "sha256": file_digest(target)}

@@ -138,6 +138,10 @@ def _check(args: argparse.Namespace) -> int:
     check(course, theme, diags, args.strict)
     _report(diags.items, args.quiet)
     if not args.quiet:
+        from .render.common.teaching import summary
+
+        for line in summary(course):
+            print(line)
         slides = sum(len(c.slides) for c in course.chapters)
         print(f"{course.slug}: {len(course.chapters)} chapters, {slides} slides, "
               f"{len(diags.warnings)} warning(s), no errors")

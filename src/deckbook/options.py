@@ -14,7 +14,7 @@ PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1", "pdf
 class Options:
     """How to render: which edition, paper, print mode, PDF variant; strict turns warnings into errors."""
 
-    edition: Literal["student", "trainer"] = "student"
+    edition: Literal["student", "trainer", "solutions"] = "student"
     paper: Literal["a4", "letter"] | None = None  # None: the theme's paper
     print_mode: bool = False  # bleed, crop marks, duplex margins, chapters on right-hand pages
     pdf_variant: str | None = None

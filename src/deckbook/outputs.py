@@ -53,10 +53,17 @@ class Output:
     edition: str = "student"
     checks: bool = False
     """The module has `report()`, which `deckbook check` and every build of this output run first."""
+    needs: str = ""
+    """A `Course` attribute that must be non-empty for the output to be written at all (the solutions
+    handout needs `exercises`); "" for an output every course has."""
 
     def renderer(self) -> Renderer:
         """Return the renderer module."""
         return importlib.import_module(self.module)  # type: ignore[return-value]
+
+    def wanted(self, course: Course) -> bool:
+        """Return whether `course` gets this output (see `needs`)."""
+        return not self.needs or bool(getattr(course, self.needs))
 
     def options(self, given: Options) -> Options:
         """Return the options this output sees: the ones it reads, its edition, every other one at its default."""
@@ -72,6 +79,9 @@ OUTPUTS: dict[str, Output] = {
                        _HANDBOOK_READS),
     "handbook-trainer": Output("deckbook.render.handbook", "-trainer.pdf", "handbook",
                                "the trainer handbook (-trainer.pdf)", _HANDBOOK_READS, "trainer"),
+    "handbook-solutions": Output("deckbook.render.handbook", "-solutions.pdf", "handbook",
+                                 "the exercises' solutions to hand out (-solutions.pdf, when the course has exercises)",
+                                 _HANDBOOK_READS, "solutions", needs="exercises"),
 }
 
 

@@ -47,6 +47,8 @@ class Labels:
     lunch: str = "Lunch"
     recap: str = "Recap"
     time: str = "Time"
+    topic: str = "Topic"
+    duration: str = "Duration"
 
 
 LABELS = {
@@ -59,7 +61,7 @@ LABELS = {
                  does_not_compile="kompiliert nicht",
                  exercise="Übung", solution="Lösung", solutions="Lösungen", objectives="Lernziele",
                  agenda="Ablauf", schedule="Zeitplan", day="Tag", break_="Pause", lunch="Mittagspause",
-                 recap="Zusammenfassung", time="Zeit"),
+                 recap="Zusammenfassung", time="Zeit", topic="Thema", duration="Dauer"),
     "fr": Labels(contents="Sommaire", trainer_notes="Notes du formateur", trainer_edition="Édition formateur",
                  authors="Auteurs", tip="Astuce", warning="Attention", cont="(suite)", see="voir",
                  decision_tree="Arbre de décision", chart="Diagramme en barres", metric="Mesure",
@@ -68,7 +70,7 @@ LABELS = {
                  does_not_compile="ne compile pas",
                  exercise="Exercice", solutions="Solutions", objectives="Objectifs", agenda="Programme",
                  schedule="Horaires", day="Jour", break_="Pause", lunch="Déjeuner", recap="Récapitulatif",
-                 time="Heure"),
+                 time="Heure", topic="Sujet", duration="Durée"),
 }
 
 

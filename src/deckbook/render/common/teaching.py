@@ -15,6 +15,7 @@ from typing import Literal
 
 from ... import model as m
 from ...errors import Diagnostic, Location
+from .labels import Labels
 
 
 @dataclass(frozen=True)
@@ -223,3 +224,58 @@ def exercise_title(exercise: m.Exercise, exercise_word: str) -> str:
     """Return the heading of a lab: "Exercise: Build a router (25 min)"."""
     text = f"{exercise_word}: {exercise.title}" if exercise.title else exercise_word
     return f"{text} ({duration(exercise.minutes)})" if exercise.minutes else text
+
+
+
+# --- what both outputs show, as model blocks ---------------------------------------------------------
+
+
+def agenda_title(plan: DayPlan, words: Labels, days: int) -> str:
+    """Return the title of a day's agenda: "Agenda", or "Agenda · Day 2" when the course has several days."""
+    return words.agenda if days == 1 and not plan.day.title else f"{words.agenda} \u00b7 {day_title(plan, words.day)}"
+
+
+def agenda_table(plan: DayPlan, words: Labels) -> m.Table:
+    """Return a day's agenda as a table: clock times, what is taught (or the break), and for how long."""
+    rows = []
+    for row in plan.rows:
+        what = row.title or (words.lunch if row.kind == "lunch" else words.break_)
+        rows.append(((m.Text(span(row.start, row.end)),), (m.Text(what),), (m.Text(duration(row.minutes)),)))
+    header = ((m.Text(words.time),), (m.Text(words.topic),), (m.Text(words.duration),))
+    return m.Table(header, tuple(rows), ("left", "left", "right"), plan.day.loc)
+
+
+def objectives_list(chapter: m.Chapter) -> m.BulletList:
+    """Return a chapter's objectives as a bullet list."""
+    items = tuple(m.ListItem((m.Paragraph(o, chapter.loc),)) for o in chapter.objectives)
+    return m.BulletList(items, False, 1, chapter.loc)
+
+
+def recap_blocks(course: m.Course) -> tuple[m.Block, ...]:
+    """Return the course recap: each chapter's title in bold, then its objectives again."""
+    blocks: list[m.Block] = []
+    for chapter in course.chapters:
+        if chapter.objectives:
+            blocks += [m.Paragraph((m.Strong((m.Text(chapter.title),)),), chapter.loc), objectives_list(chapter)]
+    return tuple(blocks)
+
+
+def summary(course: m.Course) -> list[str]:
+    """Return `deckbook check`'s account of the time: minutes per chapter, then per day with clock times."""
+    times = timing(course)
+    if not any(t.minutes for t in times.chapters) and course.schedule is None:
+        return []
+    width = max(len(t.chapter.slug) for t in times.chapters)
+    lines = ["minutes per chapter:"]
+    for t in times.chapters:
+        shown = f"{t.minutes:>4} min" if t.minutes else "     (no minutes)"
+        lines.append(f"  {t.chapter.slug:<{width}}  {shown}  {t.chapter.title}")
+    lines.append(f"  {'total':<{width}}  {sum(t.minutes for t in times.chapters):>4} min")
+    days = agenda(course, times)
+    if days:
+        lines.append("minutes per day:")
+    for plan in days:
+        verdict = f"{plan.overrun} min over" if plan.overrun else "fits"
+        lines.append(f"  {day_title(plan)}: {span(plan.day.start, plan.finish)}, {plan.teaching} min teaching "
+                     f"+ {plan.breaks} min breaks; planned end {clock(plan.day.end)}: {verdict}")
+    return lines

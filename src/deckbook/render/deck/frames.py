@@ -191,6 +191,8 @@ class SlidePlan:
     """"template": the layout's date, footer and slide-number placeholders, filled; "own": text boxes."""
     footer_color: str | None = None
     """The colour of "own" footers."""
+    hidden: bool = False
+    """Skipped in the slide show until the trainer unhides it (an exercise's solution)."""
 
 
 @dataclass(frozen=True)

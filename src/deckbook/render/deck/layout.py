@@ -29,6 +29,7 @@ from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piec
 from ..common.colours import tints
 from ..common.labels import Labels, labels
 from ..common.numbers import change
+from ..common import teaching
 from ..common.teaching import exercise_title
 from .template import Layout, Template
 
@@ -86,14 +87,55 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
     ctx = Context(theme, area_height=geo.content_bottom, words=labels(course.meta.language))
     _check_size(ctx, geo)
     slides = [_cover(course, geo, ctx)]
+    times = teaching.timing(course)
+    days = teaching.agenda(course, times)
+    openers = {plan.chapters[0].slug: plan for plan in days if plan.chapters}
     for chapter in course.chapters:
         if chapter.handbook_only:
             continue
-        for slide in chapter.slides:
-            slides += _plan_slide(slide, geo, ctx)
+        if chapter.slug in openers:
+            plan = openers[chapter.slug]
+            slides += _plan_slide(_extra_slide(teaching.agenda_title(plan, ctx.words, len(days)),
+                                               (teaching.agenda_table(plan, ctx.words),), plan.day.loc), geo, ctx)
+        after = next((i for i, s in enumerate(chapter.slides) if s.kind == "section"), -1)  # objectives go after it
+        if after < 0 and chapter.objectives:
+            slides += _objectives(chapter, geo, ctx)
+        for index, slide in enumerate(chapter.slides):
+            slides += _plan_slide(_timed(slide, times.slide(chapter, index)), geo, ctx)
+            if index == after and chapter.objectives:
+                slides += _objectives(chapter, geo, ctx)
+            for block in slide.blocks:
+                if isinstance(block, model.Exercise):
+                    slides += _solution(block, geo, ctx)
+    recap = teaching.recap_blocks(course)
+    if recap:
+        slides += _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
     footer = f"{course.meta.title} · {course.meta.version}"
     return DeckPlan(geo.width, geo.height, footer, course.meta.date.isoformat(), geo.footer_box(),
                     geo.number_box(), theme.spec.deck.footer_size, tuple(slides), tuple(ctx.diagnostics.values()))
+
+
+def _extra_slide(title: str, blocks: tuple[model.Block, ...], loc: Location) -> model.Slide:
+    """Return a slide deckbook adds to the author's: an agenda, objectives, a solution, the recap."""
+    return model.Slide("content", 0, (model.Text(title),), "", blocks, (), loc)
+
+
+def _objectives(chapter: model.Chapter, geo: Geometry, ctx: Context) -> list[SlidePlan]:
+    return _plan_slide(_extra_slide(ctx.words.objectives, (teaching.objectives_list(chapter),), chapter.loc), geo, ctx)
+
+
+def _solution(exercise: model.Exercise, geo: Geometry, ctx: Context) -> list[SlidePlan]:
+    """Return the slides of an exercise's solution, hidden: the trainer shows them after the lab."""
+    title = f"{ctx.words.solution}: {exercise.title}" if exercise.title else ctx.words.solution
+    return [replace(plan, hidden=True) for plan in _plan_slide(_extra_slide(title, exercise.solution, exercise.loc),
+                                                               geo, ctx)]
+
+
+def _timed(slide: model.Slide, minutes: int | None) -> model.Slide:
+    """Return `slide` whose notes start with its teaching time ("≈ 25 min"), when it has one."""
+    if not minutes:
+        return slide
+    return replace(slide, notes=(model.Paragraph((model.Text(teaching.about(minutes)),), slide.loc), *slide.notes))
 
 
 def _check_size(ctx: Context, geo: Geometry) -> None:

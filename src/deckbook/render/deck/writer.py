@@ -86,6 +86,8 @@ def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
     notes = _Notes()
     for number, slide_plan in enumerate(plan.slides, start=1):
         slide = slides.add(layouts[slide_plan.layout])
+        if slide_plan.hidden:
+            slide._element.set("show", "0")  # PresentationML's hidden slide; python-pptx has no API for it
         _draw_slide(slide, slide_plan, pen)
         if slide_plan.footer == "own":
             _footer(slide, plan, number, slide_plan.footer_color, pen)

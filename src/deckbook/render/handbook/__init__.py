@@ -81,9 +81,9 @@ def _document(course: Course, theme: Theme, options: Options):
     """Return the body of the handbook and a function rendering the template with some of it."""
     meta = course.meta
     words = labels(meta.language)
-    trainer = options.edition == "trainer"
-    body = writer.body(course, layout(theme, options), words, trainer)
-    edition = "trainer" if trainer else "student"
+    edition = options.edition
+    trainer = edition == "trainer"
+    body = writer.body(course, layout(theme, options), words, edition)
     subject = " \u2014 ".join(p for p in (meta.subtitle, f"{words.version} {meta.version}") if p)
     logo = theme.spec.logo
     template = _environment(tuple(_template_dirs(theme))).get_template(TEMPLATE)
@@ -97,6 +97,8 @@ def _document(course: Course, theme: Theme, options: Options):
                                        meta.organisation, course.slug) if k),
         generator=f"deckbook {__version__}",
         trainer=trainer,
+        edition_title={"trainer": words.trainer_edition, "solutions": words.solutions}.get(edition, ""),
+        schedule=body.schedule,
         logo=logo.as_uri() if logo else "",
         page_start=None,
     )

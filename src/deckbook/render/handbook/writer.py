@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from ... import highlight
 from ...errors import Diagnostics, Location, RenderError
 from ...model import (
-    BlockQuote, BulletList, Callout, Code, CodeBlock, Columns, Course, DecisionTree, DefinitionList, Emph,
+    BlockQuote, BulletList, Callout, Chapter, Code, CodeBlock, Columns, Course, DecisionTree, DefinitionList, Emph,
     Exercise, FootnoteRef, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Mark, Math, MathBlock,
     Metrics, Only, Paragraph, Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
 )
@@ -32,6 +32,7 @@ from . import svg
 from ..common import codewrap, fontchain, mathtex
 from ..common.labels import Labels
 from ..common.numbers import change, quantity
+from ..common import teaching
 from ..common.teaching import exercise_title
 
 WRAP_MARK = "\u21aa"  # ↪ starts the continuation of a code line that was too long for the page
@@ -133,6 +134,7 @@ class Body:
     chapters: tuple[Markup, ...]
     files: dict[Path, Location] = field(default_factory=dict)  # every file the HTML refers to
     facts: tuple[ChapterFacts, ...] = ()  # one per chapter
+    schedule: Markup = Markup("")  # the schedule page's content ("" without a schedule)
 
 
 def handbook_slides(course: Course) -> list[Slide]:
@@ -152,12 +154,24 @@ def handbook_slides(course: Course) -> list[Slide]:
     return slides
 
 
+def solution_slides(course: Course) -> list[Slide]:
+    """Return the slides of the solutions handout: per chapter with labs, its title and its exercises."""
+    slides = []
+    for chapter in course.chapters:
+        labs = tuple(b for s in chapter.slides for b in s.blocks if isinstance(b, Exercise))
+        if labs:
+            anchor = next((s.anchor for s in chapter.slides if s.anchor), chapter.slug)
+            slides.append(Slide("section", 1, (Text(chapter.title),), anchor, labs, (), chapter.loc))
+    return slides
+
+
 class _Outline:
     """Heading numbers and anchors, computed before any HTML so references can point forward."""
 
-    def __init__(self, toc_depth: int, trainer: bool, diags: Diagnostics):
+    def __init__(self, toc_depth: int, trainer: bool, diags: Diagnostics, solutions: bool = False):
         self.toc_depth = toc_depth
         self.trainer = trainer
+        self.solutions = solutions
         self.diags = diags
         self.counters: list[int] = []
         self.numbered: list[tuple[object, Target]] = []
@@ -188,7 +202,7 @@ class _Outline:
                 self._blocks(block.blocks, structural=False)
             elif isinstance(block, Exercise):
                 self._blocks(block.blocks, structural=False)
-                if self.trainer:
+                if self.solutions:
                     self._blocks(block.solution, structural=False)
             elif isinstance(block, BulletList):
                 for item in block.items:
@@ -236,12 +250,15 @@ class _Writer:
     """The HTML writer: turns slides, blocks and inlines into markup, collecting problems on the way."""
 
     def __init__(self, course: Course, layout: Layout, words: Labels, outline: _Outline, trainer: bool,
-                 diags: Diagnostics):
+                 diags: Diagnostics, solutions: bool = False, minutes: Mapping[int, int] | None = None):
         self.root = course.root
         self.layout = layout
         self.words = words
         self.outline = outline
-        self.trainer = trainer
+        self.trainer = trainer  # speaker notes and teaching times are shown
+        self.solutions = solutions  # exercises show their solutions
+        self.handout = solutions and not trainer  # the solutions handout: links may point at the handbook
+        self.minutes = minutes or {}  # id(Slide) → its teaching time (trainer edition)
         self.diags = diags
         self.files: dict[Path, Location] = {}
         # What the chapter being written defines and needs (see `facts`).
@@ -267,6 +284,8 @@ class _Writer:
         if slide.level > 0 and slide.title:
             assert target is not None
             parts.append(self.heading(target, slide.title))
+            if self.trainer and self.minutes.get(id(slide)):
+                parts.append(f'<p class="minutes">{escape(teaching.about(self.minutes[id(slide)]))}</p>')
         elif slide.anchor:
             self.ids.add(slide.anchor)
             parts.append(f'<div class="anchor" id="{escape(slide.anchor)}"></div>')
@@ -347,6 +366,8 @@ class _Writer:
             return inner
         if node.target.startswith("#"):
             target = self.outline.anchors.get(node.target[1:])
+            if target is None and self.handout:  # a heading of the handbook, not of the handout
+                return inner
             if target is None:
                 self.diags.error(self.loc, f"link to '{node.target}': no heading with this anchor in the handbook",
                                  "anchors of slides-only content and of speaker notes are not in the handbook")
@@ -596,11 +617,11 @@ def _callout(w: _Writer, block: Callout, env: _Env) -> str:
 
 
 def _exercise(w: _Writer, block: Exercise, env: _Env) -> str:
-    """Return a lab: the task in a box; in the trainer edition its solution in a box after it."""
+    """Return a lab: the task in a box; in the trainer edition and the handout its solution in a box after it."""
     inner = replace(env, inset=env.inset + w.layout.insets.callout, structural=False)
     html = (f'<div class="callout exercise"><p class="ct">{escape(exercise_title(block, w.words.exercise))}</p>'
             f"{w.blocks(block.blocks, inner)}</div>")
-    if w.trainer:
+    if w.solutions:
         html += (f'<div class="callout solution"><p class="ct">{escape(w.words.solution)}</p>'
                  f"{w.blocks(block.solution, inner)}</div>")
     return html
@@ -704,13 +725,22 @@ BLOCK_WRITERS = tuple(_BLOCKS)
 # --- the whole body ----------------------------------------------------------------------------------
 
 
-def body(course: Course, layout: Layout, words: Labels, trainer: bool) -> Body:
-    """Return the contents and the chapters of `course` as HTML; raise RenderError listing every problem."""
+def body(course: Course, layout: Layout, words: Labels, edition: str) -> Body:
+    """Return the contents and the chapters of `course` as HTML; raise RenderError listing every problem.
+
+    `edition` is "student", "trainer" (speaker notes, teaching times and solutions) or "solutions" (the
+    handout: only the chapters with exercises, each exercise with its solution).
+    """
     diags = Diagnostics()
-    slides = handbook_slides(course)
-    outline = _Outline(layout.toc_depth, trainer, diags)
+    trainer, handout = edition == "trainer", edition == "solutions"
+    slides = solution_slides(course) if handout else handbook_slides(course)
+    outline = _Outline(layout.toc_depth, trainer, diags, solutions=trainer or handout)
     outline.scan(slides)
-    writer = _Writer(course, layout, words, outline, trainer, diags)
+    times = teaching.timing(course)
+    minutes = {id(s): t for c in course.chapters for s, t in zip(c.slides, times.of(c).slides) if t}
+    writer = _Writer(course, layout, words, outline, trainer, diags, trainer or handout, minutes)
+    # Objectives open a chapter: after its level-1 heading, else before its first slide.
+    objectives = {} if handout else {id(c.slides[0]): c for c in course.chapters if c.objectives and c.slides}
     chapters: list[list[str]] = []
     facts: list[ChapterFacts] = []
     for slide in slides:
@@ -718,7 +748,10 @@ def body(course: Course, layout: Layout, words: Labels, trainer: bool) -> Body:
             if chapters:
                 facts.append(writer.facts())
             chapters.append([])
-        chapters[-1].append(writer.slide(slide) + "\n")
+        chapter = objectives.get(id(slide))
+        box = _objectives(writer, chapter) if chapter else ""
+        html = writer.slide(slide)
+        chapters[-1].append((html + box if slide.level == 1 else box + html) + "\n")
     if chapters:
         facts.append(writer.facts())
     toc = tuple(
@@ -726,8 +759,28 @@ def body(course: Course, layout: Layout, words: Labels, trainer: bool) -> Body:
             node.title if isinstance(node, Slide) else node.children, links=False)), t.depth,  # type: ignore[attr-defined]
             f"#{t.anchor}")
         for node, t in outline.numbered)
+    schedule = "" if handout else _schedule(writer, course, times)
     diags.raise_if_errors(RenderError)
-    return Body(toc, tuple(Markup("".join(c)) for c in chapters), writer.files, tuple(facts))
+    return Body(toc, tuple(Markup("".join(c)) for c in chapters), writer.files, tuple(facts), Markup(schedule))
+
+
+def _objectives(w: _Writer, chapter: Chapter) -> str:
+    """Return the box of a chapter's objectives, for its start."""
+    items = "".join(f"<li>{w.inlines(o)}</li>" for o in chapter.objectives)
+    return f'<div class="callout objectives"><p class="ct">{escape(w.words.objectives)}</p><ul>{items}</ul></div>'
+
+
+def _schedule(w: _Writer, course: Course, times: teaching.Timing) -> str:
+    """Return the schedule page: per day its clock times, the same table the deck's agenda slides show."""
+    days = teaching.agenda(course, times)
+    if not days:
+        return ""
+    parts = [f"<h1>{escape(w.words.schedule)}</h1>"]
+    for plan in days:
+        if len(days) > 1 or plan.day.title:
+            parts.append(f'<h2 class="un">{escape(teaching.day_title(plan, w.words.day))}</h2>')
+        parts.append(_table(w, teaching.agenda_table(plan, w.words), _Env()))
+    return "\n".join(parts)
 
 
 _XREF = re.compile(r'<a class="xref" href="#([^"]+)"')  # what `_Writer.link` writes for a cross-reference
