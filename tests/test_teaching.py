@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
+
+import pytest
 
 from deckbook import model as m
 from deckbook.load import load_course
@@ -131,31 +134,30 @@ def test_exercise_without_solution_and_stray_solution_are_errors(make_course):
     ]
 
 
-def test_schedule_errors_point_at_their_keys(make_course):
-    root = make_course({"01-intro.md": INTRO, "02-state.md": STATE}, """\
-        title: T
-        schedule:
-          start: "9am"
-          days:
-            - chapters: [01-intro.md, 02-stat.md]
-              lunch: {after: 03-none.md, minutes: 0}
-    """)
-    assert errors_of(root) == [
+@pytest.mark.parametrize("schedule, expected", [
+    ("""\
+      start: "9am"
+      days:
+        - chapters: [01-intro.md, 02-stat.md]
+          lunch: {after: 03-none.md, minutes: 0}
+    """, [
         "course.yaml:3:3: error: 'schedule.start': a clock time \"HH:MM\" (24-hour), e.g. \"09:00\" (got '9am')",
         "course.yaml:6:34: error: 'schedule.days.0.lunch.minutes': Input should be greater than 0 (got 0)",
-    ]
-    root = make_course({"01-intro.md": INTRO, "02-state.md": STATE}, """\
-        title: T
-        schedule:
-          days:
-            - chapters: [01-intro.md, 02-stat.md]
-              lunch: {after: 03-none.md, minutes: 60}
-    """, name="second")
-    assert errors_of(root) == [
+    ]),
+    ("""\
+      days:
+        - chapters: [01-intro.md, 02-stat.md]
+          lunch: {after: 03-none.md, minutes: 60}
+    """, [
         "course.yaml:3:3: error: chapter '02-state.md' is on no day of the schedule",
         "course.yaml:4:31: error: '02-stat.md' is not a chapter of the course",
         "course.yaml:5:15: error: '03-none.md' is not a chapter of the course",
-    ]
+    ]),
+])
+def test_schedule_errors_point_at_their_keys(make_course, schedule, expected):
+    course_yaml = "title: T\nschedule:\n" + textwrap.indent(textwrap.dedent(schedule), "  ")
+    root = make_course({"01-intro.md": INTRO, "02-state.md": STATE}, course_yaml)
+    assert errors_of(root) == expected
 
 
 def test_bad_minutes_are_errors(make_course):
