@@ -240,3 +240,29 @@ def test_check_prints_minutes_and_fails_an_exercise_without_solution(make_course
     assert cli.main(["check", str(root)]) == 1
     err = capsys.readouterr().err
     assert "01-intro.md:14:1: error: exercise 'Build a router' has no solution" in err
+
+
+def test_each_day_opens_with_its_agenda_and_handbook_only_chapters_need_no_day(make_course):
+    from deckbook.errors import Location
+    from deckbook.render.deck.layout import plan_deck
+    from deckbook.theme import load_theme
+
+    root = make_course({"01-intro.md": INTRO, "02-state.md": STATE, "03-notes.md": "---\nhandbook_only: true\n---\n"
+                        "# Reading\n\n## More\n\ntext\n"}, """\
+        title: Two days
+        schedule:
+          start: "09:30"
+          days:
+            - chapters: [01-intro.md]
+            - title: Friday
+              start: "10:00"
+              chapters: [02-state.md]
+    """)
+    course = load_course(root)
+    plans = teaching.agenda(course)
+    assert [(teaching.day_title(p), teaching.clock(p.day.start), teaching.clock(p.finish)) for p in plans] == [
+        ("Day 1", "09:30", "10:10"), ("Friday", "10:00", "10:50")]
+    titles = [s.title for s in plan_deck(course, load_theme("default", Location(root))).slides]
+    assert titles[:3] == ["Two days", "Agenda · Day 1", "Intro"]
+    assert titles[titles.index("Solution: Build a router") + 1:] == [
+        "Agenda · Friday", "State", "Shared state", "Locks", "Recap"]
