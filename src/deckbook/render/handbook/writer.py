@@ -690,6 +690,7 @@ _BLOCKS: dict[type, Callable[[_Writer, object, _Env], str]] = {
     Metrics: _metrics,
     DefinitionList: _definitions,
     MathBlock: _math_block,
+    Exercise: _exercise,
 }
 
 #: The space between text and an inline element (`… a <em>cache</em>`), in a span of its own. WeasyPrint 70
