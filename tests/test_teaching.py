@@ -266,3 +266,29 @@ def test_each_day_opens_with_its_agenda_and_handbook_only_chapters_need_no_day(m
     assert titles[:3] == ["Two days", "Agenda · Day 1", "Intro"]
     assert titles[titles.index("Solution: Build a router") + 1:] == [
         "Agenda · Friday", "State", "Shared state", "Locks", "Recap"]
+
+
+def test_the_solutions_go_when_the_exercises_go(make_course, tmp_path, outputs_registry, monkeypatch):
+    import sys
+    import types
+
+    from deckbook.build import build
+    from deckbook.outputs import Output
+
+    def render(course, theme, out, options, pool=None):
+        out.write_text(f"{options.edition} {len(course.exercises)}", encoding="utf-8")
+        return out
+
+    monkeypatch.setitem(sys.modules, "fake_labs", types.SimpleNamespace(render=render))
+    outputs_registry.clear()
+    outputs_registry["notes"] = Output("fake_labs", ".txt", "notes", "fake notes")
+    outputs_registry["labs"] = Output("fake_labs", "-labs.txt", "notes", "fake labs", edition="solutions",
+                                      needs="exercises")
+    root, out = lab_course(make_course), tmp_path / "out"
+    assert sorted(build(root, out, jobs=1).rendered) == ["labs", "notes"]
+    assert (out / "course-1.0-labs.txt").read_text() == "solutions 1"
+    (root / "01-intro.md").write_text("# Intro\n\n## Only talk\n\ntext\n", encoding="utf-8")
+    assert build(root, out, jobs=1).rendered == ("notes",)
+    assert not (out / "course-1.0-labs.txt").exists()  # not left behind, stale
+    again = build(root, out, jobs=1)
+    assert again.rendered == () and list(again.files) == ["notes"]
