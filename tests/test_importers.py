@@ -71,6 +71,10 @@ MDBOOK = {
 
         # Tides
 
+        Tides rise and fall twice a day.
+
+        ## Schedule
+
         {{%segment outline}}
         """,
     "src/tides/springs.md": """\
@@ -288,7 +292,8 @@ def test_mdbook_parts_become_chapters_and_pages_slides_in_summary_order(tmp_path
     headings = [line for line in first_day.splitlines() if line.startswith("#")]
     assert headings == [
         "# First Day",
-        "## Tides {#tides minutes=5}",            # a page with sub-pages and no content: a section
+        "## Tides {#tides}",                      # a page with sub-pages: a section,
+        "### Tides {minutes=5}",                  # and its content a slide ('## Schedule' was left empty)
         "### Springs and Neaps {#tides-springs}",  # linked to from welcome.md: an anchor
         "#### The table {#tides-springs--the-table}",
         "### Exercise {minutes=15}",               # a sub-sub-page follows in order
@@ -320,7 +325,8 @@ def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):
                      "book.toml:7: preprocessor 'quiz' not carried over",
                      "welcome.md:6: link 'missing.md' goes to a page not in SUMMARY.md",
                      "tides.md:3: front matter 'session: Day 1' not carried over",
-                     "tides.md:8: mdBook directive '{{%segment outline}}' not carried over",
+                     "tides.md:12: mdBook directive '{{%segment outline}}' not carried over",
+                     "tides.md:10: heading 'Schedule' has nothing under it once the directives are left out",
                      "exercise.md:9: included file '../../outside.rs' lies outside src/: not copied",
                      "exercise.md:10: mdBook directive '{{#playground code/tide.rs}}' not carried over",
                      "charts.md:5: HTML <div> not carried over",

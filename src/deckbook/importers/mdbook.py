@@ -380,9 +380,31 @@ class _PageWriter:
         if self.notes_open:
             self.lines.insert(len(self.lines), "", ":::")
             self.book.report.add(page.path, len(self.lines), "<details> is never closed: the notes end with the page")
-        out = _trim(src.tidy(self.lines.result()))
+        out = self._without_empty_headings(_trim(src.tidy(self.lines.result())))
         rest = src.COMMENT.sub("", "\n".join(out)).strip()
         return out, self.minutes, bool(rest)
+
+    def _without_empty_headings(self, lines: list[str]) -> list[str]:
+        """Return lines without sub-headings left with nothing under them (their content was a directive)."""
+        tokens, _ = src.parse("\n".join(lines))
+        top = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map
+               and not (t.type == "html_block" and not src.COMMENT.sub("", t.content).strip())]
+        empty = []
+        for token, following in zip(top, [*top[1:], None]):
+            if token.type != "heading_open":
+                continue
+            ends = following is None or following.type == "div_open" or (
+                following.type == "heading_open" and following.tag <= token.tag)
+            if ends:
+                empty.append(token)
+        for token in empty:
+            title = lines[token.map[0]].lstrip("#").strip()
+            where = next((i + 1 for i, line in enumerate(self.page.text.split("\n"))
+                          if line.lstrip("#").strip() == title), 1)
+            self.book.report.add(self.page.path, where, f"heading '{title}' has nothing under it once the "
+                                 "directives are left out: not carried over")
+        drop = {i for t in empty for i in range(*t.map)}
+        return [line for i, line in enumerate(lines) if i not in drop]
 
     # --- blocks -----------------------------------------------------------------------------------
 
