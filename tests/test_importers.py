@@ -69,6 +69,10 @@ MDBOOK = {
         session: Day 1
         ---
 
+        <!--
+        Licence: CC0
+        -->
+
         # Tides
 
         Tides rise and fall twice a day.
@@ -325,8 +329,8 @@ def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):
                      "book.toml:7: preprocessor 'quiz' not carried over",
                      "welcome.md:6: link 'missing.md' goes to a page not in SUMMARY.md",
                      "tides.md:3: front matter 'session: Day 1' not carried over",
-                     "tides.md:12: mdBook directive '{{%segment outline}}' not carried over",
-                     "tides.md:10: heading 'Schedule' has nothing under it once the directives are left out",
+                     "tides.md:16: mdBook directive '{{%segment outline}}' not carried over",
+                     "tides.md:14: heading 'Schedule' has nothing under it once the directives are left out",
                      "exercise.md:9: included file '../../outside.rs' lies outside src/: not copied",
                      "exercise.md:10: mdBook directive '{{#playground code/tide.rs}}' not carried over",
                      "charts.md:5: HTML <div> not carried over",

@@ -386,6 +386,7 @@ class _PageWriter:
 
     def _without_empty_headings(self, lines: list[str]) -> list[str]:
         """Return lines without sub-headings left with nothing under them (their content was a directive)."""
+        lines = "\n".join(lines).split("\n")  # an edit may have put several lines in one
         tokens, _ = src.parse("\n".join(lines))
         top = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map
                and not (t.type == "html_block" and not src.COMMENT.sub("", t.content).strip())]
