@@ -59,7 +59,7 @@ MDBOOK = {
         # Welcome aboard
 
         See [the tides](tides.md) and [springs][1], or [the table](tides/springs.md#the-table).
-        A link to [nowhere](missing.md) and to [the web](https://example.org/).
+        A link to [nowhere](missing.md) and to [the web](https://example.org/); [a red box](?box=red).
 
         [1]: tides/springs.md
         """,
@@ -316,7 +316,7 @@ def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):
     welcome = (out / "01-welcome-aboard.md").read_text(encoding="utf-8")
     assert "[the tides](#tides)" in welcome and "[1]: #tides-springs" in welcome
     assert "[the table](#tides-springs--the-table)" in welcome
-    assert "A link to nowhere and" in welcome and ".md" not in welcome
+    assert "A link to nowhere and" in welcome and ".md" not in welcome and "; a red box." in welcome
     first_day = (out / "02-first-day.md").read_text(encoding="utf-8")
     assert "::: notes\n\nDraw the moon on the board.\n\n:::" in first_day and "<details>" not in first_day
     assert "{{#include tides/code/tide.rs:height}}" in first_day
@@ -328,6 +328,7 @@ def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):
     for expected in ("SUMMARY.md:10: draft chapter 'Soon' (no page) not carried over",
                      "book.toml:7: preprocessor 'quiz' not carried over",
                      "welcome.md:6: link 'missing.md' goes to a page not in SUMMARY.md",
+                     "welcome.md:6: link '?box=red' only sets an option of the web page",
                      "tides.md:3: front matter 'session: Day 1' not carried over",
                      "tides.md:16: mdBook directive '{{%segment outline}}' not carried over",
                      "tides.md:14: heading 'Schedule' has nothing under it once the directives are left out",

@@ -254,11 +254,11 @@ class _Book:
         """Note which headings other pages link to, so they get an explicit anchor."""
         for token in src.walk(page.tokens):
             if token.type == "link_open":
-                self._resolve(page, str(token.attrs.get("href", "")), None)
+                self.link_target(page, str(token.attrs.get("href", "")), None)
         for ref in page.env.get("references", {}).values():
-            self._resolve(page, ref.get("href", ""), None)
+            self.link_target(page, ref.get("href", ""), None)
 
-    def _resolve(self, page: Page, href: str, where: int | None) -> str | None:
+    def link_target(self, page: Page, href: str, where: int | None) -> str | None:
         """Return the course link for a link in `page` ('#anchor'); None to keep it; '' to unlink it.
 
         `where` (a 1-based line) is given when reporting; when None, only the target is recorded.
@@ -267,6 +267,11 @@ class _Book:
         if not href or _SCHEME.match(href):
             return None
         path, _, frag = href.partition("#")
+        path, query, _ = path.partition("?")
+        if query and not path and not frag:
+            self._note(page, where, f"link '{href}' only sets an option of the web page: the link is dropped, "
+                       "its text kept")
+            return ""
         rel = page.rel if not path else self.assets.relative(path, page.base)
         if rel is None:
             self._note(page, where, f"link '{href}' leads out of the book: the link is dropped, its text kept")
@@ -552,7 +557,7 @@ class _PageWriter:
         if found is None:
             return  # a reference link (its definition is rewritten) or an autolink
         number, written = found
-        new = self.book._resolve(self.page, href, number + 1)
+        new = self.book.link_target(self.page, href, number + 1)
         if new is None:
             return
         if new:
@@ -618,7 +623,7 @@ class _PageWriter:
                 new_label = f"{label}-{self.page.anchor}"
                 renames[key] = new_label
             self.labels.add(_normal(new_label))
-            new = self.book._resolve(self.page, target, number + 1)
+            new = self.book.link_target(self.page, target, number + 1)
             if new == "":
                 self.lines.replace(number)
                 renames[key] = ""
