@@ -16,6 +16,7 @@ from conftest import write_tree
 from deckbook import cli, project
 from deckbook.importers import REPORT_FILE, import_course
 from deckbook.importers.course import Conversion
+from deckbook.errors import Diagnostics
 from deckbook.load import load_course
 from deckbook import model as m
 
@@ -340,6 +341,28 @@ def test_mdbook_notes_links_files_and_what_was_not_carried_over(tmp_path, book):
     assert (out / REPORT_FILE).read_text(encoding="utf-8").count("\n") == len(conversion.report.lines())
 
 
+def test_mdbook_import_loads_as_a_course_without_a_problem(tmp_path, book):
+    """The imported book is a course: every link lands on a heading, no slide is blank, minutes are kept."""
+    out = tmp_path / "out"
+    import_course("mdbook", book, out)
+    diags = Diagnostics()
+    course = load_course(out, diags=diags)
+    assert diags.items == []
+    slides = [(s, ch.slug) for ch in course.chapters for s in ch.slides]
+    assert [(s.kind, s.level, m.plain(s.title), s.minutes) for s, _ in slides] == [
+        ("section", 1, "Welcome aboard", None), ("content", 3, "Welcome aboard", None),
+        ("section", 1, "First Day", None), ("section", 2, "Tides", None), ("content", 3, "Tides", 5),
+        ("content", 3, "Springs and Neaps", None), ("content", 3, "Exercise", 15),
+        ("section", 2, "Charts", None), ("content", 3, "Charts", None),
+        ("section", 1, "Second Day", None), ("content", 3, "Currents", None)]
+    assert all(s.blocks for s, _ in slides if s.kind == "content")
+    springs = next(s for s, _ in slides if m.plain(s.title) == "Springs and Neaps")
+    assert _texts(springs.notes) == ["Draw the moon on the board."]
+    targets = [link.target for s, _ in slides for link in _links(s.blocks)]
+    assert "#tides-springs--the-table" in targets
+    assert all(t.startswith(("#", "https://")) for t in targets), targets
+
+
 def test_mdbook_reference_labels_are_unique_in_a_chapter(tmp_path, book):
     """Pages joined into one chapter each define [1]: the second page's label is renamed, not lost."""
     write_tree(book, {"src/SUMMARY.md": "- [Charts](charts.md)\n  - [Currents](currents.md)\n"})
@@ -448,6 +471,17 @@ def test_invoke_import_writes_under_content(tmp_path, marp_deck, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert project.import_course("marp", str(marp_deck), "knots") == 0
     assert (tmp_path / "content" / "knots" / "course.yaml").is_file()
+
+
+def _links(node) -> list[m.Link]:
+    """Return every link under a block tree (blocks, inlines, list items, table cells)."""
+    if isinstance(node, m.Link):
+        return [node, *_links(node.children)]
+    if isinstance(node, (tuple, list)):
+        return [link for child in node for link in _links(child)]
+    if hasattr(node, "__dataclass_fields__"):
+        return [link for name in node.__dataclass_fields__ for link in _links(getattr(node, name))]
+    return []
 
 
 def _texts(blocks) -> list[str]:
