@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import tempfile
 import zipfile
+import zlib
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -122,22 +125,30 @@ def _fit(text: str) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "\u2026"
 
 
+class _Finished(Part):
+    """A part drawn to the end, kept as its compressed XML: python-pptx's plain `Part`, whose `blob`
+    (all that saving reads) is inflated when asked for."""
+
+    @property
+    def blob(self) -> bytes:
+        return zlib.decompress(self._packed)
+
+
 def finish(slide: Slide) -> None:
-    """Keep a slide that is drawn to the end, and its notes slide, as their XML instead of lxml trees.
+    """Keep a slide that is drawn to the end, and its notes slide, as compressed XML instead of lxml trees.
 
     python-pptx holds every part as a parsed tree until it saves, and a drawn slide's tree takes about
-    twelve times the memory of its XML (≈300 KB against 25 KB a slide: 1.6 GB for a 4 750-slide deck).
-    A finished part becomes the plain `Part` python-pptx itself uses for the parts it does not parse:
-    the same object (relationships keep pointing at it), holding its bytes, which is all that saving
-    reads. It cannot be edited any more.
+    twelve times the memory of its XML (≈300 KB against 25 KB a slide: 1.6 GB for a 4 750-slide deck);
+    compressed, the XML takes a few KB, so a deck's memory barely grows with its slides. A finished
+    part stays the same object (relationships keep pointing at it) but cannot be edited any more.
     """
     notes = [rel.target_part for rel in slide.part.rels.values() if rel.reltype == RT.NOTES_SLIDE]
     for part in (slide.part, *notes):
-        blob = part.blob
+        packed = zlib.compress(part.blob, 1)
         for cached in ("_element", "slide", "notes_slide"):  # the tree, and python-pptx's proxies holding it
             part.__dict__.pop(cached, None)
-        part._blob = blob
-        part.__class__ = Part
+        part._packed = packed
+        part.__class__ = _Finished
 
 
 def save(prs: PresentationObject, out: Path, course: Course) -> Path:
@@ -146,12 +157,14 @@ def save(prs: PresentationObject, out: Path, course: Course) -> Path:
         workbook = chart_part.chart_workbook
         if workbook.xlsx_part is not None:
             workbook.update_from_xlsx_blob(_stable_xlsx(workbook.xlsx_part.blob, course.meta.date))
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    with zipfile.ZipFile(buffer) as src:
-        parts = {name: src.read(name) for name in src.namelist()}
-    parts["docProps/app.xml"] = _app_xml(prs)
-    out.write_bytes(_rezip(parts, _zip_date(course.meta.date)))
+    app = _app_xml(prs)
+    with tempfile.TemporaryFile() as saved:  # python-pptx's zip, re-written entry by entry: never whole in memory
+        prs.save(saved)
+        saved.seek(0)
+        with zipfile.ZipFile(saved) as src, open(out, "wb") as target:
+            names = list(dict.fromkeys([*src.namelist(), "docProps/app.xml"]))
+            _rezip_to(target, names, lambda name: app if name == "docProps/app.xml" else src.read(name),
+                      _zip_date(course.meta.date))
     return out
 
 
@@ -182,15 +195,22 @@ def _zip_date(date: dt.date) -> tuple[int, int, int, int, int, int]:
 def _rezip(parts: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
     """Return a zip of `parts` in a fixed order with fixed dates and attributes."""
     buffer = io.BytesIO()
-    order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+    _rezip_to(buffer, list(parts), parts.__getitem__, when)
+    return buffer.getvalue()
+
+
+def _rezip_to(target: BinaryIO, names: list[str], read: Callable[[str], bytes],
+              when: tuple[int, int, int, int, int, int]) -> None:
+    """Write the zip of parts `names` (each read when written) to `target`, in a fixed order with fixed
+    dates and attributes."""
+    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for name in order:
             info = zipfile.ZipInfo(name, when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            out.writestr(info, parts[name])
-    return buffer.getvalue()
+            out.writestr(info, read(name))
 
 
 def _app_xml(prs: PresentationObject) -> bytes:
