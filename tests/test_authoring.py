@@ -265,3 +265,104 @@ def test_every_inline_type_is_handled_by_both_outputs():
     from deckbook.render.handbook import writer
 
     assert set(m.INLINE_TYPES) == set(writer._INLINES) == set(base._INLINE)
+
+
+# --- slides: rules, sections, the slide level ----------------------------------------------------
+
+
+def test_rule_before_a_slide_heading_starts_one_slide(make_course, theme, tmp_path):
+    course, _ = load(make_course({"01.md": "## A\ntext\n---\n## B\nmore\n\n---\n"}, LEVEL2))
+    slides = course.chapters[0].slides
+    assert [(m.plain(s.title), [m.plain(b.children) for b in s.blocks]) for s in slides] == [
+        ("A", ["text"]), ("B", ["more"])]
+    assert deck_texts(course, theme, tmp_path)[1:] == [["A", "", "text", "T · 1.0", "2"],
+                                                     ["B", "", "more", "T · 1.0", "3"]]
+
+
+SECTION_REPRO = """\
+# Running the Course
+
+Background for the instructor.
+
+::: notes
+Notes about the background.
+:::
+
+## Next slide
+
+Text.
+"""
+
+
+def test_notes_under_a_section_heading_go_with_its_content(make_course, theme, tmp_path):
+    course, warnings = load(make_course({"01.md": SECTION_REPRO}, LEVEL2))
+    assert warnings == ["01.md:1:1: warning: content directly under a section heading (the deck shows it, with its "
+                        "notes, on a slide of its own after the section slide, titled 'Running the Course'; add a "
+                        "level-2 heading above it to give it its own title)"]
+    prs = Presentation(str(deck.render(course, theme, tmp_path / "deck.pptx", Options())))
+    shown = {i: [sh.text_frame.text for sh in s.shapes if sh.has_text_frame] for i, s in enumerate(prs.slides)}
+    notes = {i: s.notes_slide.notes_text_frame.text for i, s in enumerate(prs.slides) if s.has_notes_slide}
+    [content] = [i for i, texts in shown.items() if "Background for the instructor." in texts]
+    assert notes == {content: "Notes about the background."}
+
+
+def test_check_says_which_heading_decided_the_slide_level(make_course, capsys):
+    from deckbook.cli import main
+
+    root = make_course({"01.md": "# Intro\n\nText under the chapter title.\n\n## A slide\n\nMore.\n"})
+    assert main(["check", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"slide level 1 (inferred: {root}/01.md:1:1 is the first heading of level 1, the highest level " \
+           "directly followed by content; set slide_level: in course.yaml to choose)" in out
+    assert main(["check", str(make_course({"01.md": "## A\n\nText.\n"}, LEVEL2, name="set"))]) == 0
+    assert "slide level" not in capsys.readouterr().out
+
+
+# --- links ---------------------------------------------------------------------------------------
+
+
+REFERENCES_REPRO = """\
+## Send
+A type is [`Send`][1] if it can move between threads.
+
+[1]: https://doc.rust-lang.org/std/marker/trait.Send.html
+
+## Sync
+A type is [`Sync`][1] if `&T` is `Send`.
+
+[1]: https://doc.rust-lang.org/std/marker/trait.Sync.html
+"""
+
+
+def test_a_reference_defined_twice_is_a_warning_naming_both(make_course):
+    course, warnings = load(make_course({"01.md": REFERENCES_REPRO}, LEVEL2))
+    assert warnings == ["01.md:9:1: warning: link reference [1] is defined twice: here "
+                        "(https://doc.rust-lang.org/std/marker/trait.Sync.html) and on line 4 "
+                        "(https://doc.rust-lang.org/std/marker/trait.Send.html) (links use the first definition, "
+                        "as CommonMark says; give one of them another label)"]
+
+
+def test_a_link_to_a_page_outside_the_course_is_an_error(make_course):
+    root = make_course({"01.md": "## S\n\nYou need a [Cargo installation](../cargo/running-locally.md).\n"}, LEVEL2)
+    assert errors(root) == [
+        "01.md:3:33: error: link '../cargo/running-locally.md' leads nowhere: ../cargo/running-locally.md is not a "
+        "page of this course (link to a chapter (x.md, x.md#heading), a heading (#heading) or a web address "
+        "(https://…))"]
+
+
+def test_links_between_pages_land_on_their_headings(make_course, theme, tmp_path):
+    root = make_course({
+        "01-a.md": "# Alpha\n\n## Start\n\nSee [b](02-b.md), [its part](02-b.html#the-details), [here](#start), "
+                   "[c](sub/03-c.md#start) and [a file](code/x.rs).\n",
+        "02-b.md": "# Beta\n\n## The details\n\nBack to [alpha](01-a.md#start).\n",
+        "sub/03-c.md": "# Gamma\n\n## Start\n\nUp to [alpha](../01-a.md).\n",
+        "code/x.rs": "fn x() {}\n",
+    }, LEVEL2 + "chapters: [01-a.md, 02-b.md, sub/03-c.md]\n")
+    course, warnings = load(root)
+    found = [(m.plain(n.children), n.target) for b in blocks(course) for n in b.children if isinstance(n, m.Link)]
+    assert found == [("b", "#beta"), ("its part", "#the-details"), ("here", "#start"), ("c", "#start-1"),
+                     ("alpha", "#start"), ("alpha", "#alpha")]
+    assert warnings == ["01-a.md:5:106: warning: link 'code/x.rs' names a course file that is not a chapter: shown "
+                        "as text (a deck and a handbook cannot open course files; link to a chapter or a web address)"]
+    page = html(course, theme)
+    assert '<a class="xref" href="#the-details"' in page and "file:" not in page and "x.rs" not in page

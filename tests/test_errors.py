@@ -223,7 +223,8 @@ CONTENT_CASES = [
     ]),
     Case("slide-level-deeper-than-headings", {"01.md": H1}, [
         "01.md:1:1: warning: content directly under a section heading "
-        "(it is shown on the section slide; add a level-3 heading to give it a slide of its own)",
+        "(the deck shows it, with its notes, on a slide of its own after the section slide, titled 'A'; "
+        "add a level-3 heading above it to give it its own title)",
         "course.yaml:2:1: error: slide_level: 3, but no heading in the course has level 3 "
         "(headings go down to level 1; use slide_level: 1 or remove the key)",
     ], course_yaml="title: T\nslide_level: 3\n"),

@@ -145,6 +145,10 @@ def _check(args: argparse.Namespace) -> int:
         slides = sum(len(c.slides) for c in course.chapters)
         print(f"{course.slug}: {len(course.chapters)} chapters, {slides} slides, "
               f"{len(diags.warnings)} warning(s), no errors")
+        if course.slide_level_from is not None:  # inferred, not set in course.yaml: say from what
+            print(f"slide level {course.slide_level} (inferred: {course.slide_level_from} is the first heading of "
+                  f"level {course.slide_level}, the highest level directly followed by content; "
+                  f"set slide_level: in course.yaml to choose)")
     return 0
 
 

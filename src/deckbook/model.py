@@ -539,7 +539,7 @@ def _dump(node: object, depth: int, out: list[str], root: Path | None, label: st
     scalars, children = [], []
     for f in fields(node):  # type: ignore[arg-type]
         value = getattr(node, f.name)
-        if f.name == "sources" or (f.name in _QUIET and value == f.default):
+        if f.name in ("sources", "slide_level_from") or (f.name in _QUIET and value == f.default):
             continue
         if isinstance(value, Location):
             scalars.append(f"@{value.line}:{value.col}")

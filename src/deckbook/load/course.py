@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, f
 
 from .. import epoch, model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
-from . import COURSE_FILE, placeholders, text
+from . import COURSE_FILE, links, placeholders, text
 from .markdown import MAX_MINUTES, ChapterParser, HeadingItem, ParsedChapter
 from .structure import Anchors, build_slides, slide_level
 
@@ -127,9 +127,12 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
             parsed.append(ChapterParser(root, path, content, diags, sources).parse())
     if spec is not None and spec.slide_level is not None:
         _check_slide_level(spec.slide_level, parsed, yamlsrc.locate(data, ("slide_level",), course_file), diags)
-    level = (spec.slide_level if spec else None) or slide_level(parsed)
+    level, decided_by = slide_level(parsed)
+    if spec is not None and spec.slide_level is not None:
+        level, decided_by = spec.slide_level, None
     anchors = Anchors()
     chapters = tuple(_chapter(p, level, anchors, diags) for p in parsed)
+    chapters = links.resolve(chapters, parsed, root, diags)
     _check_links(parsed, anchors, diags)
     schedule = _schedule(spec.schedule, data, chapters, course_file, diags) if spec and spec.schedule else None
     diags.raise_if_errors(ContentError, strict)
@@ -139,7 +142,8 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
         authors=tuple(spec.authors), organisation=spec.organisation, language=spec.language,
         theme=spec.theme, date=spec.date or epoch.today(),
     )
-    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)), schedule=schedule)
+    return m.Course(root.name, root, meta, chapters, level, tuple(sorted(sources)), slide_level_from=decided_by,
+                    schedule=schedule)
 
 
 def _course_spec(path: Path, diags: Diagnostics) -> tuple[CourseSpec | None, Any]:

@@ -74,6 +74,7 @@ class HeadingItem:
     anchor: str = ""  # `{#id}`: an anchor chosen by the author
     layout: str = ""  # `{layout="Two Content"}`: the deck template's layout for this slide
     minutes: int | None = None  # `{minutes=10}`: the teaching time of the slide or section
+    rule: Location | None = None  # where the `---` under a setext heading is (see `_rules_before_headings`)
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,9 @@ class ChapterParser:
     # --- entry --------------------------------------------------------------------------------
 
     def parse(self) -> ParsedChapter:
-        tokens = _MD.parse(self.text)
+        env: dict = {}
+        tokens = _MD.parse(self.text, env)
+        self._duplicate_references(env)
         self._flatten_deep_inlines(tokens)
         root = SyntaxTreeNode(tokens)
         front = FrontMatter()
@@ -231,7 +234,7 @@ class ChapterParser:
         self._scan_placeholders(tokens)
         self._read_footnotes(root.children)
         objectives = tuple(self._objective(text, i) for i, text in enumerate(front.objectives))
-        items = self._children(root.children)
+        items = _rules_before_headings(self._children(root.children))
         return ParsedChapter(self.path, front, items, self.links, objectives)
 
     def _objective(self, text: str, index: int) -> m.Inlines:
@@ -244,6 +247,17 @@ class ChapterParser:
         node = SyntaxTreeNode(_MD.parseInline(text.strip()))
         children = node.children[0].children if node.children else []
         return self._inlines(children, _Cursor(self.path, self.lines, 1, last))
+
+    def _duplicate_references(self, env: dict) -> None:
+        """Warn about a link reference defined twice (pages joined into one chapter often repeat `[1]:`)."""
+        for dup in env.get("duplicate_refs", []):
+            first = env["references"][dup["label"]]
+            line = dup["map"][0]
+            text = self.lines[line] if line < len(self.lines) else ""
+            self.diags.warning(Location(self.path, line + 1, len(text) - len(text.lstrip()) + 1),
+                               f"link reference [{dup['label']}] is defined twice: here ({dup['href']}) and on line "
+                               f"{first['map'][0] + 1} ({first['href']})",
+                               "links use the first definition, as CommonMark says; give one of them another label")
 
     def _flatten_deep_inlines(self, tokens) -> None:
         """Report inline markup nested deeper than MAX_INLINE_DEPTH, and keep that text unformatted.
@@ -406,7 +420,11 @@ class ChapterParser:
         if not m.plain(title).strip():
             self.diags.error(loc, "empty heading", "write a title after the #")
         minutes = self._minutes(attrs["minutes"], loc) if "minutes" in attrs else None
-        return [HeadingItem(level, title, loc, attrs.get("#", ""), attrs.get("layout", ""), minutes)]
+        rule = None
+        if node.markup == "-" and node.map:  # a setext heading: its text, then a line of dashes
+            rule = Location(self.path, node.map[1], len(self.lines[node.map[1] - 1]) -
+                            len(self.lines[node.map[1] - 1].lstrip()) + 1)
+        return [HeadingItem(level, title, loc, attrs.get("#", ""), attrs.get("layout", ""), minutes, rule)]
 
     def _minutes(self, value: str, loc: Location) -> int | None:
         """Return `minutes=` as a whole number of minutes, or None (reported) when it is not one."""
@@ -952,6 +970,24 @@ class ChapterParser:
         for i, line in enumerate(self.lines):
             if i not in skip:
                 placeholders.scan(line, self.path, i + 1, self.diags)
+
+
+def _rules_before_headings(items: list[Item]) -> list[Item]:
+    """Return `items` where text over a `---` line that directly precedes a heading is text and a slide break.
+
+    CommonMark reads `text` then `---` as a heading, but a heading directly followed by a heading of
+    its level or above has nothing under it: authors of slides (`## A`, `text`, `---`, `## B`) meant a
+    paragraph and a new slide.
+    """
+    out: list[Item] = []
+    for i, item in enumerate(items):
+        following = items[i + 1] if i + 1 < len(items) else None
+        if isinstance(item, HeadingItem) and item.rule is not None and \
+                isinstance(following, HeadingItem) and following.level <= item.level:
+            out += [m.Paragraph(item.title, item.loc), BreakItem(item.rule)]
+        else:
+            out.append(item)
+    return out
 
 
 _WRAPPERS = {"kbd": m.Kbd, "sub": m.Sub, "sup": m.Sup, "mark": m.Mark, "u": m.Underline}

@@ -9,15 +9,19 @@ from ..errors import Diagnostics, Location
 from .markdown import BreakItem, HeadingItem, NotesItem, ParsedChapter, slugify
 
 
-def slide_level(chapters: list[ParsedChapter]) -> int:
-    """Return the highest heading level directly followed by content (pandoc's rule); 1 if none."""
-    levels = []
+def slide_level(chapters: list[ParsedChapter]) -> tuple[int, Location | None]:
+    """Return the highest heading level directly followed by content (pandoc's rule), 1 if none, and the
+    first heading of that level followed by content (what decided it)."""
+    found: dict[int, Location] = {}
     for chapter in chapters:
         items = chapter.items
         for item, following in zip(items, items[1:]):
             if isinstance(item, HeadingItem) and not isinstance(following, (HeadingItem, BreakItem)):
-                levels.append(item.level)
-    return min(levels, default=1)
+                found.setdefault(item.level, item.loc)
+    if not found:
+        return 1, None
+    level = min(found)
+    return level, found[level]
 
 
 class Anchors:
@@ -52,7 +56,8 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
                                   tuple(current["blocks"]), tuple(current["notes"]), current["loc"],
                                   current["layout"], current["minutes"]))
 
-    for item in chapter.items:
+    items = chapter.items
+    for i, item in enumerate(items):
         if isinstance(item, HeadingItem):
             if item.level < level:
                 open_slide("section", item.level, item.title, item.loc, item)
@@ -69,7 +74,12 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
                                                    item.loc))
             continue
         if isinstance(item, BreakItem):
-            open_slide("content", 0, (), item.loc)
+            following = items[i + 1] if i + 1 < len(items) else None
+            # A rule just before a slide's own heading (or another rule, or the end) starts no slide of its
+            # own: pandoc makes one slide of `---` then `## Title`, and Marp writes both.
+            if not (following is None or isinstance(following, BreakItem)
+                    or isinstance(following, HeadingItem) and following.level <= level):
+                open_slide("content", 0, (), item.loc)
             continue
         if current is None:
             open_slide("content", 0, (), getattr(item, "loc", Location(chapter.path)))
@@ -78,11 +88,13 @@ def build_slides(chapter: ParsedChapter, level: int, anchors: Anchors, diags: Di
         else:
             current["blocks"].extend(_anchored((item,), anchors))
     close_slide()
-    # A section heading followed by content would lose that content from the deck's divider: say so.
+    # A section heading followed by content: the deck shows the content (and its notes) on a slide after the
+    # divider, under the section's title. Say so.
     for slide in slides:
         if slide.kind == "section" and slide.blocks:
             diags.warning(slide.loc, "content directly under a section heading",
-                          f"it is shown on the section slide; add a level-{level} heading to give it a slide of its own")
+                          f"the deck shows it, with its notes, on a slide of its own after the section slide, titled "
+                          f"'{m.plain(slide.title)}'; add a level-{level} heading above it to give it its own title")
     return tuple(slides)
 
 

@@ -343,7 +343,8 @@ def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePl
     """
     plans = []
     if slide.kind == "section":
-        plans.append(_section(slide, geo, ctx))
+        # The divider keeps the notes only when the section has no content: notes follow what they are about.
+        plans.append(_section(replace(slide, notes=()) if slide.blocks else slide, geo, ctx))
         if not slide.blocks:
             return plans
     title = plain(slide.title)
@@ -354,7 +355,7 @@ def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePl
     if notes_piece is not None:
         items.append(notes_piece)
     pages, sizes = _fit(ctx, items, title, slide, geo, layout)
-    notes = "" if plans else notes_text(slide.notes)
+    notes = notes_text(slide.notes)
     for n, page in enumerate(pages):
         page_title = f"{title} {ctx.words.cont}" if n and title else title
         plans.append(_content(ctx, page_title, page, sizes, geo, layout, slide, notes if n == 0 else ""))
