@@ -198,17 +198,36 @@ def test_details_are_speaker_notes(make_course, theme, tmp_path):
     assert prs.slides[1].notes_slide.notes_text_frame.text == "• Tell them.\nDeeper\nMore."
 
 
+HTML_HINT = ("(deckbook reads <kbd>, <sub>, <sup>, <mark>, <u>, <abbr>, <a>, <code>, <br>, <img>; "
+             "write Markdown instead, or put it in `code` to show it)")
+
+
 def test_html_the_loader_does_not_read_is_an_error_naming_the_tag(make_course):
-    root = make_course({"01.md": "## S\n\nText <span>x</span> and <kbd>open.\n\n<div>\nblock\n</div>\n\n"
-                                 "<details>\n\nNever closed.\n"}, LEVEL2)
+    root = make_course({"01.md": "## S\n\nText <span>x</span> and <kbd>open.\n\n<div>\nblock\n</div>\n"}, LEVEL2)
     assert errors(root) == [
-        "01.md:3:6: error: HTML tag <span> is not allowed (deckbook reads <kbd>, <sub>, <sup>, <mark>, <u>, "
-        "<abbr>, <a>, <br>, <img>; write Markdown instead, or put it in `code` to show it)",
+        "01.md:3:6: error: HTML tag <span> is not allowed " + HTML_HINT,
         "01.md:3:25: error: <kbd> is never closed (end it with </kbd> on the same line)",
-        "01.md:5:1: error: HTML tag <div> is not allowed (deckbook reads <kbd>, <sub>, <sup>, <mark>, <u>, "
-        "<abbr>, <a>, <br>, <img>; write Markdown instead, or put it in `code` to show it)",
-        "01.md:9:1: error: <details> is never closed (end the speaker notes with a line </details>)",
+        "01.md:5:1: error: HTML tag <div> is not allowed " + HTML_HINT,
     ]
+
+
+def test_what_a_browser_forgives_is_a_warning(make_course):
+    """Slips found in a public mdBook course: a type parameter outside backticks, <details> typed for
+    </details> (so the notes are never closed), a stray </details>."""
+    root = make_course({"01.md": "## MaybeUninit<T>\n\nA <code>Pin</code>.\n\n<details>\n\nOne.\n\n<details>\n\nTwo.\n",
+                        "02.md": "## B\n\nText.\n\n</details>\n"}, LEVEL2)
+    course, warnings = load(root)
+    [first], [second] = (c.slides for c in course.chapters)
+    assert m.plain(first.title) == "MaybeUninit<T>" and first.blocks[0].children[1] == m.Code("Pin")
+    assert [m.plain(b.children) for b in first.notes] == ["One.", "Two."]
+    assert [m.plain(b.children) for b in second.blocks] == ["Text."]
+    assert warnings == [
+        "01.md:1:15: warning: '<T>' is not an HTML tag: shown as text (write it as code, e.g. `Vec<T>`)",
+        "01.md:5:1: warning: <details> is never closed: the notes run to the end (end the speaker notes with a "
+        "line </details>)",
+        "01.md:9:1: warning: <details> is never closed: the notes run to the end (end the speaker notes with a "
+        "line </details>)",
+        "02.md:5:1: warning: </details> closes no <details>: ignored (remove it)"]
 
 
 def test_pandoc_pause_is_dropped_silently(make_course):
@@ -366,3 +385,70 @@ def test_links_between_pages_land_on_their_headings(make_course, theme, tmp_path
                         "as text (a deck and a handbook cannot open course files; link to a chapter or a web address)"]
     page = html(course, theme)
     assert '<a class="xref" href="#the-details"' in page and "file:" not in page and "x.rs" not in page
+
+
+# --- mdBook includes -----------------------------------------------------------------------------
+
+
+FULL_RS = 'use std::fmt;\n// ANCHOR: main\nfn main() {\n    println!("hi");\n}\n// ANCHOR_END: main\nfn helper() {}\n'
+
+
+def test_the_issues_rust_reproduction(make_course, theme, tmp_path):
+    chapter = RUST_REPRO.replace("##[not hidden]\n", "") + "\n```rust\n{{#include code/ex.rs:solution}}\n```\n"
+    course, warnings = load(make_course({"01.md": chapter,
+                                         "code/ex.rs": "// ANCHOR: solution\nfn fib(n: u32) -> u32 { n }\n"}, LEVEL2))
+    failing, included = blocks(course)
+    assert failing.compile_fail and "HashMap" not in failing.code and warnings == []
+    assert included.code == "fn fib(n: u32) -> u32 { n }" and included.language == "rust"  # runs to the end
+    page = html(course, theme)
+    assert page.count('<span class="nc">does not compile</span>') == 1 and "ANCHOR" not in page
+    assert '<span class="k">fn</span>' in page.replace('<span class="k">fn </span>', '<span class="k">fn</span>')
+
+
+@pytest.mark.parametrize("directive, code", [
+    ("{{#include code/full.rs}}", 'use std::fmt;\nfn main() {\n    println!("hi");\n}\nfn helper() {}'),
+    ("{{#include code/full.rs:main}}", 'fn main() {\n    println!("hi");\n}'),
+    ("{{#include code/full.rs:3:5}}", 'fn main() {\n    println!("hi");\n}'),
+    ("{{#include code/full.rs:7:}}", "fn helper() {}"),
+    ("{{#include code/full.rs::1}}", "use std::fmt;"),
+    ("{{#include code/full.rs:7}}", "fn helper() {}"),
+    ("// before\n{{#include code/full.rs:7}}\n// after", "// before\nfn helper() {}\n// after"),
+])
+def test_mdbook_includes(make_course, directive, code):
+    course, _ = load(make_course({"01.md": f"## S\n\n```rust\n{directive}\n```\n", "code/full.rs": FULL_RS}, LEVEL2))
+    assert blocks(course)[0].code == code
+
+
+def test_rustdoc_include_hides_the_rest_of_the_file(make_course):
+    course, _ = load(make_course({"01.md": "## S\n\n```rust\n{{#rustdoc_include code/full.rs:main}}\n```\n",
+                                  "code/full.rs": FULL_RS}, LEVEL2))
+    [code] = blocks(course)
+    assert code.code == 'fn main() {\n    println!("hi");\n}'
+    assert code.compiled == 'use std::fmt;\nfn main() {\n    println!("hi");\n}\nfn helper() {}'
+
+
+def test_mdbook_include_errors_and_confinement(make_course, tmp_path):
+    (tmp_path / "secret.rs").write_text("secret")
+    root = make_course({"01.md": "## S\n\n```rust\n{{#include code/gone.rs}}\n  {{#include ../secret.rs}}\n"
+                                 "{{#include code/full.rs:40:}}\n{{#include code/full.rs:nope}}\n```\n",
+                        "code/full.rs": FULL_RS}, LEVEL2)
+    assert errors(root) == [
+        "01.md:4:1: error: include 'code/gone.rs' not found (paths are relative to the course folder)",
+        "01.md:5:3: error: include '../secret.rs' leaves the course folder (files a course uses must live inside "
+        "it; symbolic links are followed)",
+        "01.md:6:1: error: lines 40: of full.rs: it has 7 lines (name lines that exist, e.g. file.rs:2:10)",
+        "01.md:7:1: error: anchor 'nope' not found in full.rs (anchors there: main)",
+    ]
+
+
+def test_include_anchor_without_end_runs_to_the_end_of_the_file(make_course):
+    root = make_course({"01.md": '## S\n\n```rust include="a.rs" anchor="main"\n```\n',
+                        "a.rs": "fn a() {}\n// ANCHOR: main\nfn main() {}\nfn b() {}\n"}, LEVEL2)
+    course, _ = load(root)
+    assert blocks(course)[0].code == "fn main() {}\nfn b() {}"
+
+
+def test_mdbook_directive_outside_code_is_a_warning(make_course):
+    _, warnings = load(make_course({"01.md": "## S\n\n{{#playground code/a.rs}}\n"}, LEVEL2))
+    assert warnings == ["01.md:3:1: warning: mdBook directive '{{#playground code/a.rs}}' is shown as text "
+                        "(deckbook reads {{#include}} inside code blocks; copy the text here instead)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import textwrap
@@ -61,38 +62,108 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text.read(path, diags, MAX_INCLUDE_BYTES, "included file", "include a region with anchor=")
 
 
-def region(content: str, anchor: str | None, path: Path, loc: Location, diags: Diagnostics) -> str | None:
+def region(content: str, anchor: str | None, path: Path, loc: Location, diags: Diagnostics,
+           dedent: bool = True) -> str | None:
     """Return the lines between `ANCHOR: anchor` and `ANCHOR_END: anchor` (all of `content` when None).
 
-    Anchor comment lines never show, and the region is dedented as a whole.
+    As in mdBook, an `ANCHOR:` without its `ANCHOR_END:` runs to the end of the file. Anchor comment
+    lines never show, and the region is dedented as a whole (unless not `dedent`: mdBook's includes).
     """
     lines = content.split("\n")
     if anchor is not None:
-        start = end = None
-        for i, line in enumerate(lines):
-            match = _ANCHOR_LINE.search(line)
-            if match and match.group(1) == anchor:
-                if "ANCHOR_END" in line:
-                    if start is not None and end is None:
-                        end = i
-                elif start is None:
-                    start = i
-        if start is None:
-            names = sorted({m.group(1) for m in map(_ANCHOR_LINE.search, lines) if m})
-            diags.error(loc, f"anchor '{anchor}' not found in {path.name}",
-                        f"anchors there: {', '.join(names)}" if names else "mark the region with ANCHOR: / ANCHOR_END: comments")
+        span = _anchor_span(lines, anchor, path, loc, diags)
+        if span is None:
             return None
-        if end is None:
-            diags.error(loc, f"anchor '{anchor}' in {path.name} (line {start + 1}) has no ANCHOR_END: {anchor}",
-                        "close the region with an ANCHOR_END comment")
-            return None
-        lines = lines[start + 1:end]
+        lines = lines[span[0]:span[1]]
     kept = [line for line in lines if not _ANCHOR_LINE.search(line)]
     while kept and not kept[-1].strip():
         kept.pop()
     while kept and not kept[0].strip():
         kept.pop(0)
-    return textwrap.dedent("\n".join(kept))
+    return textwrap.dedent("\n".join(kept)) if dedent else "\n".join(kept)
+
+
+def _anchor_span(lines: list[str], anchor: str, path: Path, loc: Location,
+                 diags: Diagnostics) -> tuple[int, int] | None:
+    """Return the first and the after-last line index of region `anchor` (its marker lines excluded)."""
+    start = end = None
+    for i, line in enumerate(lines):
+        match = _ANCHOR_LINE.search(line)
+        if match and match.group(1) == anchor:
+            if "ANCHOR_END" in line:
+                if start is not None and end is None:
+                    end = i
+            elif start is None:
+                start = i
+    if start is None:
+        names = sorted({m.group(1) for m in map(_ANCHOR_LINE.search, lines) if m})
+        diags.error(loc, f"anchor '{anchor}' not found in {path.name}",
+                    f"anchors there: {', '.join(names)}" if names else "mark the region with ANCHOR: / ANCHOR_END: comments")
+        return None
+    return start + 1, len(lines) if end is None else end
+
+
+_MDBOOK = re.compile(r"\{\{\s*#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}")
+_LINES = re.compile(r"(\d*)(?::(\d*))?")
+
+
+def mdbook_includes(body: str, chapter: Path, root: Path, first: Location, diags: Diagnostics,
+                    used: set[Path]) -> str | None:
+    """Return a code block's `body` with mdBook's `{{#include file[:anchor|:from:to]}}` directives replaced.
+
+    Paths are relative to the chapter (as in mdBook) and may not leave the course. The lines around a
+    directive stay. `{{#rustdoc_include}}` shows the same lines and keeps the rest of the file as Rust
+    hidden lines (`# `), as mdBook does. `first` is where the body's first line is; None after an error.
+    """
+    out: list[str] = []
+    ok = True
+    for number, line in enumerate(body.split("\n")):
+        pos = 0
+        parts: list[str] = []
+        for match in _MDBOOK.finditer(line):
+            loc = Location(first.path, first.line + number, first.col + match.start())
+            text = _mdbook_include(match.group(1), match.group(2), chapter, root, loc, diags, used)
+            ok = ok and text is not None
+            parts += [line[pos:match.start()], text or ""]
+            pos = match.end()
+        out.append("".join(parts) + line[pos:])
+    return "\n".join(out) if ok else None
+
+
+def _mdbook_include(kind: str, spec: str, chapter: Path, root: Path, loc: Location, diags: Diagnostics,
+                    used: set[Path]) -> str | None:
+    name, _, part = spec.partition(":")
+    try:
+        ref = os.path.relpath(chapter.parent / name, root)
+    except ValueError:  # another drive on Windows
+        ref = name
+    path = resolve(root, ref, loc, diags, "include")
+    if path is None:
+        return None
+    used.add(path)
+    content = read_text(path, diags)
+    if content is None:
+        return None
+    lines = content.removesuffix("\n").split("\n")
+    if _LINES.fullmatch(part):  # mdBook: `file` (all), `file:2` (line 2), `file::10`, `file:2:`, `file:2:10`
+        low, colon, high = part.partition(":")
+        start = int(low) - 1 if low else 0
+        end = min((int(high) if high else len(lines)) if colon or not part else start + 1, len(lines))
+        if not 0 <= start < end:
+            diags.error(loc, f"lines {part} of {path.name}: it has {len(lines)} lines",
+                        "name lines that exist, e.g. file.rs:2:10")
+            return None
+    else:  # `file:anchor`
+        span = _anchor_span(lines, part, path, loc, diags)
+        if span is None:
+            return None
+        start, end = span
+    shown = "\n".join(line for line in lines[start:end] if not _ANCHOR_LINE.search(line))
+    if kind == "include":
+        return shown
+    # rustdoc_include: the rest of the file is compiled but not shown
+    hidden = lambda part: ["# " + line for line in part if not _ANCHOR_LINE.search(line)]
+    return "\n".join([*hidden(lines[:start]), shown, *hidden(lines[end:])])
 
 
 def check_image(path: Path, loc: Location, diags: Diagnostics) -> bool:

@@ -14,11 +14,22 @@ from html.parser import HTMLParser
 
 #: Tags that wrap text, with the attributes each may carry.
 CONTAINERS: dict[str, tuple[str, ...]] = {
-    "kbd": (), "sub": (), "sup": (), "mark": (), "u": (), "abbr": ("title",), "a": ("href", "title"),
+    "kbd": (), "sub": (), "sup": (), "mark": (), "u": (), "abbr": ("title",), "a": ("href", "title"), "code": (),
 }
 #: Tags that stand alone.
 VOID: dict[str, tuple[str, ...]] = {"br": (), "img": ("src", "alt", "width", "title")}
 ALLOWED = (*CONTAINERS, *VOID)
+#: HTML's element names (WHATWG, and a few obsolete ones authors still write). A tag with another name
+#: (`Vec<T>`, `Result<Data>` outside backticks) is not HTML but text that looks like a tag.
+ELEMENTS = frozenset("""
+a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br button canvas
+caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed
+fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i
+iframe img input ins kbd label legend li link main map mark marquee menu meta meter nav noscript object
+ol optgroup option output p param picture pre progress q rp rt ruby s samp script search section select
+slot small source span strike strong style sub summary sup svg table tbody td template textarea tfoot th
+thead time title tr track tt u ul var video wbr math
+""".split())
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 

@@ -304,7 +304,7 @@ class ChapterParser:
                 inner, closed = _details_inner(node.content)
                 end = i if closed else self._details_end(nodes, i)
                 first = self._html_text(node, inner) if inner.strip() else []
-                blocks = (*first, *self._blocks(nodes[i + 1:end], "<details>", headings=True))
+                blocks = (*first, *self._notes_blocks(nodes[i + 1:end]))
                 out.append(NotesItem(blocks, self._loc(node, "<")))  # type: ignore[arg-type]
                 i = end + 1
                 continue
@@ -317,15 +317,34 @@ class ChapterParser:
         return out
 
     def _details_end(self, nodes: list, start: int) -> int:
-        """Return the index of the `</details>` closing the `<details>` at `start` (len(nodes) if none)."""
+        """Return the index of the `</details>` closing the `<details>` at `start` (len(nodes) if none).
+
+        As in a browser, a `<details>` never closed runs to the end of the page (or of the block holding it).
+        """
         depth = 0
         for j in range(start, len(nodes)):
             depth += _details(nodes[j])
             if depth == 0:
                 return j
-        self.diags.error(self._loc(nodes[start], "<"), "<details> is never closed",
-                         "end the speaker notes with a line </details>")
+        self.diags.warning(self._loc(nodes[start], "<"), "<details> is never closed: the notes run to the end",
+                           "end the speaker notes with a line </details>")
         return len(nodes)
+
+    def _notes_blocks(self, nodes) -> tuple[m.Block, ...]:
+        """Return the blocks inside `<details>`; a `<details>` nested in it (often a mistyped
+        `</details>`) adds its blocks to the same notes."""
+        out: list[m.Block] = []
+        for item in self._children(nodes):
+            if isinstance(item, NotesItem):
+                out.extend(item.blocks)
+            elif isinstance(item, HeadingItem):
+                out.append(m.Heading(item.level, item.title, item.anchor, item.loc))
+            elif isinstance(item, BreakItem):
+                self.diags.error(item.loc, "a slide break (---) is not allowed inside <details>",
+                                 "move it after </details>")
+            else:
+                out.append(item)
+        return tuple(out)
 
     def _blocks(self, nodes, where: str, headings: bool = False) -> tuple[m.Block, ...]:
         """Return nested content as blocks; slide breaks and notes are not allowed there, nor headings
@@ -383,6 +402,10 @@ class ChapterParser:
             image = self._html_image(found, cursor.find("<img", "<"))
             return [image] if image else []
         children = self._inlines(nodes, cursor)
+        directive = re.search(r"\{\{\s*#\w+[^}]*\}\}", m.plain(children))
+        if directive:  # mdBook preprocessors run on the whole page; here they work inside code blocks
+            self.diags.warning(cursor.find(directive.group(0)), f"mdBook directive '{directive.group(0)}' is shown as text",
+                               "deckbook reads {{#include}} inside code blocks; copy the text here instead")
         return [m.Paragraph(children, loc)] if children else []
 
     def _split_display_math(self, nodes, cursor: _Cursor, loc: Location) -> list[Item]:
@@ -518,7 +541,7 @@ class ChapterParser:
         if not inlinehtml.without_comments(node.content).strip():
             return []  # licence headers, Marp directives, notes kept out of the output
         if _details(node) < 0:
-            self.diags.error(self._loc(node, "<"), "</details> closes no <details>", "remove it")
+            self.diags.warning(self._loc(node, "<"), "</details> closes no <details>: ignored", "remove it")
             return []
         return self._html_text(node, node.content)
 
@@ -572,6 +595,12 @@ class ChapterParser:
                 return []
         elif "anchor" in attrs:
             self.diags.error(self._loc(node, "anchor="), "anchor= needs include=", "name the file the anchor is in")
+        elif "{{" in body:  # mdBook's {{#include file:anchor}} among the block's own lines
+            first = Location(self.path, loc.line + 1, 1 + len(self.lines[loc.line]) - len(self.lines[loc.line].lstrip())
+                             if loc.line < len(self.lines) else 1)
+            body = includes.mdbook_includes(body, self.path, self.root, first, self.diags, self.sources)
+            if body is None:
+                return []
         body = body.removesuffix("\n")
         if language in STRUCTURED:
             if source is not None:
@@ -837,13 +866,7 @@ class ChapterParser:
             i += 1
             kind = node.type
             if kind in ("text", "softbreak"):
-                text = node.content if kind == "text" else " "
-                if not text:
-                    continue
-                if out and isinstance(out[-1], m.Text):
-                    out[-1] = m.Text(out[-1].text + text)
-                else:
-                    out.append(m.Text(text))
+                _append_text(out, node.content if kind == "text" else " ")
             elif kind == "hardbreak":
                 out.append(m.LineBreak())
             elif kind == "code_inline":
@@ -896,6 +919,11 @@ class ChapterParser:
                                  "write Markdown instead, or put it in `code` to show it")
             return i + 1
         loc = cursor.find(content)
+        if found.name not in inlinehtml.ELEMENTS:  # `Vec<T>` written outside backticks: text, not HTML
+            self.diags.warning(loc, f"'{content}' is not an HTML tag: shown as text",
+                               f"write it as code, e.g. `Vec{content}`" if not found.end else "write it as code")
+            _append_text(out, content)
+            return i + 1
         if found.name not in inlinehtml.ALLOWED:
             if found.end:  # its start tag was reported
                 return i + 1
@@ -929,6 +957,8 @@ class ChapterParser:
                 out.append(self._link(href, children, cursor, "<a"))
         elif found.name == "abbr":
             out.append(m.Abbr(children, found.attr("title") or ""))
+        elif found.name == "code":
+            out.append(m.Code(m.plain(children)))
         else:
             out.append(_WRAPPERS[found.name](children))
         return end + 1
@@ -988,6 +1018,16 @@ def _rules_before_headings(items: list[Item]) -> list[Item]:
         else:
             out.append(item)
     return out
+
+
+def _append_text(out: list[m.Inline], text: str) -> None:
+    """Append `text` to the inlines `out`, joined to the text before it."""
+    if not text:
+        return
+    if out and isinstance(out[-1], m.Text):
+        out[-1] = m.Text(out[-1].text + text)
+    else:
+        out.append(m.Text(text))
 
 
 _WRAPPERS = {"kbd": m.Kbd, "sub": m.Sub, "sup": m.Sup, "mark": m.Mark, "u": m.Underline}
