@@ -430,15 +430,18 @@ def test_rustdoc_include_hides_the_rest_of_the_file(make_course):
 def test_mdbook_include_errors_and_confinement(make_course, tmp_path):
     (tmp_path / "secret.rs").write_text("secret")
     root = make_course({"01.md": "## S\n\n```rust\n{{#include code/gone.rs}}\n  {{#include ../secret.rs}}\n"
-                                 "{{#include code/full.rs:40:}}\n{{#include code/full.rs:nope}}\n```\n",
+                                 "{{#include code/full.rs:40:}}\n```\n",
                         "code/full.rs": FULL_RS}, LEVEL2)
     assert errors(root) == [
         "01.md:4:1: error: include 'code/gone.rs' not found (paths are relative to the course folder)",
         "01.md:5:3: error: include '../secret.rs' leaves the course folder (files a course uses must live inside "
         "it; symbolic links are followed)",
         "01.md:6:1: error: lines 40: of full.rs: it has 7 lines (name lines that exist, e.g. file.rs:2:10)",
-        "01.md:7:1: error: anchor 'nope' not found in full.rs (anchors there: main)",
     ]
+    _, warnings = load(make_course({"01.md": "## S\n\n```rust\n{{#include code/full.rs:nope}}\nfn x() {}\n```\n",
+                                    "code/full.rs": FULL_RS}, LEVEL2, name="missing-anchor"))
+    assert warnings == ["01.md:4:1: warning: anchor 'nope' not found in full.rs: nothing included, as in mdBook "
+                        "(anchors there: main)"]
 
 
 def test_include_anchor_without_end_runs_to_the_end_of_the_file(make_course):

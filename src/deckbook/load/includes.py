@@ -83,9 +83,13 @@ def region(content: str, anchor: str | None, path: Path, loc: Location, diags: D
     return textwrap.dedent("\n".join(kept)) if dedent else "\n".join(kept)
 
 
-def _anchor_span(lines: list[str], anchor: str, path: Path, loc: Location,
-                 diags: Diagnostics) -> tuple[int, int] | None:
-    """Return the first and the after-last line index of region `anchor` (its marker lines excluded)."""
+def _anchor_span(lines: list[str], anchor: str, path: Path, loc: Location, diags: Diagnostics,
+                 missing: str = "error") -> tuple[int, int] | None:
+    """Return the first and the after-last line index of region `anchor` (its marker lines excluded).
+
+    A missing anchor is reported as `missing` says: an error, or (mdBook's includes, where it includes
+    nothing) a warning.
+    """
     start = end = None
     for i, line in enumerate(lines):
         match = _ANCHOR_LINE.search(line)
@@ -97,8 +101,10 @@ def _anchor_span(lines: list[str], anchor: str, path: Path, loc: Location,
                 start = i
     if start is None:
         names = sorted({m.group(1) for m in map(_ANCHOR_LINE.search, lines) if m})
-        diags.error(loc, f"anchor '{anchor}' not found in {path.name}",
-                    f"anchors there: {', '.join(names)}" if names else "mark the region with ANCHOR: / ANCHOR_END: comments")
+        report = diags.error if missing == "error" else diags.warning
+        report(loc, f"anchor '{anchor}' not found in {path.name}" + ("" if missing == "error" else
+                                                                   ": nothing included, as in mdBook"),
+               f"anchors there: {', '.join(names)}" if names else "mark the region with ANCHOR: / ANCHOR_END: comments")
         return None
     return start + 1, len(lines) if end is None else end
 
@@ -154,9 +160,9 @@ def _mdbook_include(kind: str, spec: str, chapter: Path, root: Path, loc: Locati
                         "name lines that exist, e.g. file.rs:2:10")
             return None
     else:  # `file:anchor`
-        span = _anchor_span(lines, part, path, loc, diags)
+        span = _anchor_span(lines, part, path, loc, diags, missing="warning")
         if span is None:
-            return None
+            return ""
         start, end = span
     shown = "\n".join(line for line in lines[start:end] if not _ANCHOR_LINE.search(line))
     if kind == "include":

@@ -84,6 +84,9 @@ def _target(href: str, loc: Location, chapter: m.Chapter, pages: dict[Path, _Pag
         page = pages[chapter.source.resolve()]
         return "#" + page.names[fragment] if fragment in page.names else href  # else: the whole course's
     path = unquote(parts.path)
+    if not path:  # `?query` on the page itself: a web page's option, nothing on paper
+        diags.warning(loc, f"link '{href}' only changes the page's address: shown as text", "remove the link")
+        return None
     try:
         target = (chapter.source.parent / path).resolve()
         inside = target.is_relative_to(root.resolve())

@@ -402,7 +402,7 @@ class ChapterParser:
             image = self._html_image(found, cursor.find("<img", "<"))
             return [image] if image else []
         children = self._inlines(nodes, cursor)
-        directive = re.search(r"\{\{\s*#\w+[^}]*\}\}", m.plain(children))
+        directive = re.search(r"\{\{\s*[#%][^}]*\}\}", m.plain(children))
         if directive:  # mdBook preprocessors run on the whole page; here they work inside code blocks
             self.diags.warning(cursor.find(directive.group(0)), f"mdBook directive '{directive.group(0)}' is shown as text",
                                "deckbook reads {{#include}} inside code blocks; copy the text here instead")
