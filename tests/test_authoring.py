@@ -387,6 +387,20 @@ def test_links_between_pages_land_on_their_headings(make_course, theme, tmp_path
     assert '<a class="xref" href="#the-details"' in page and "file:" not in page and "x.rs" not in page
 
 
+def test_links_between_pages_jump_to_their_slide_in_the_deck(make_course, theme, tmp_path):
+    root = make_course({"01-a.md": "## Start\n\nSee [the details](02-b.md#the-details).\n",
+                        "02-b.md": "## Intro\n\nText.\n\n## The details\n\nBack to [the start](01-a.md).\n"}, LEVEL2)
+    course, _ = load(root)
+    prs = Presentation(str(deck.render(course, theme, tmp_path / "deck.pptx", Options())))
+    jumps = []
+    for number, slide in enumerate(prs.slides, start=1):
+        for link in slide._element.xpath(".//a:hlinkClick"):
+            target = slide.part.related_part(link.get("{http://schemas.openxmlformats.org/officeDocument/2006/"
+                                                       "relationships}id"))
+            jumps.append((number, link.get("action"), prs.slides.index(target.slide) + 1))
+    assert jumps == [(2, "ppaction://hlinksldjump", 4), (4, "ppaction://hlinksldjump", 2)]
+
+
 # --- mdBook includes -----------------------------------------------------------------------------
 
 

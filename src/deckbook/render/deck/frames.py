@@ -193,6 +193,8 @@ class SlidePlan:
     """The colour of "own" footers."""
     hidden: bool = False
     """Skipped in the slide show until the trainer unhides it (an exercise's solution)."""
+    anchors: tuple[str, ...] = ()
+    """The anchors of the headings this slide shows: where a cross-reference (`#anchor`) jumps to."""
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,10 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
         if after < 0 and chapter.objectives:
             slides += _objectives(chapter, geo, ctx)
         for index, slide in enumerate(chapter.slides):
-            slides += _plan_slide(_timed(slide, times.slide(chapter, index)), geo, ctx)
+            planned = _plan_slide(_timed(slide, times.slide(chapter, index)), geo, ctx)
+            if planned:  # a cross-reference to the slide or a heading on it jumps to its first slide
+                planned[0] = replace(planned[0], anchors=_anchors(slide))
+            slides += planned
             if index == after and chapter.objectives:
                 slides += _objectives(chapter, geo, ctx)
             for block in slide.blocks:
@@ -333,6 +336,20 @@ def _section(slide: model.Slide, geo: Geometry, ctx: Context) -> SlidePlan:
 
 
 # --- content slides ------------------------------------------------------------------------------
+
+
+def _anchors(slide: model.Slide) -> tuple[str, ...]:
+    """Return the anchors of `slide` and of the sub-headings it shows."""
+    def headings(blocks) -> list[str]:
+        found = []
+        for block in blocks:
+            if isinstance(block, model.Heading) and block.anchor:
+                found.append(block.anchor)
+            elif isinstance(block, model.Only) and block.target == "slides":
+                found += headings(block.blocks)
+        return found
+
+    return tuple(a for a in (slide.anchor, *headings(slide.blocks)) if a)
 
 
 def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePlan]:

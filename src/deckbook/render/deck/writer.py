@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from copy import deepcopy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
@@ -51,6 +51,8 @@ class Pen:
 
     theme: Theme
     language: str
+    #: The slide each heading anchor is shown on, for cross-references (`#anchor`) to jump to.
+    targets: dict = field(default_factory=dict)
 
     @property
     def colors(self):
@@ -84,8 +86,10 @@ def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
     layouts = _layouts(prs)
     slides = _Slides(prs)
     notes = _Notes()
-    for number, slide_plan in enumerate(plan.slides, start=1):
-        slide = slides.add(layouts[slide_plan.layout])
+    # Every slide exists before any is drawn, so a cross-reference can jump forward.
+    made = [slides.add(layouts[slide_plan.layout]) for slide_plan in plan.slides]
+    pen = replace(pen, targets={a: s.part for s, p in zip(made, plan.slides) for a in reversed(p.anchors)})
+    for number, (slide, slide_plan) in enumerate(zip(made, plan.slides), start=1):
         if slide_plan.hidden:
             slide._element.set("show", "0")  # PresentationML's hidden slide; python-pptx has no API for it
         _draw_slide(slide, slide_plan, pen)
@@ -298,16 +302,33 @@ def _fill_para(p, para: Para, pen: Pen, part: SlidePart, family: str | None = No
             xml.line_break(p)
             continue
         face = pen.fonts.mono.family if run.mono else family or pen.fonts.body.family
-        link = part.relate_to(run.link, RT.HYPERLINK, is_external=True) if run.link else None
+        link, action = _link(run.link, part, pen)
         marks = xml.Marks(run.underline, run.script, run.highlight)
         for text, fallback in pen.chain.segments(run.text):
             xml.run(p, text, para.size, run.bold, run.italic, lang, fallback.family if fallback else face,
-                    run.color or para.color, run.strike, link, marks, every_script=fallback is not None)
+                    run.color or para.color, run.strike, link, marks, every_script=fallback is not None,
+                    action=action)
     if fontchain.right_to_left("".join(run.text for run in para.runs)):
         ppr.set("rtl", "1")
         ppr.set("algn", {"l": "r", "r": "l"}.get(para.align, para.align))
     xml.end(p, para.size, lang)
     return ppr
+
+
+def _link(target: str, part: SlidePart, pen: Pen) -> tuple[str | None, str | None]:
+    """Return the relationship id and action of a hyperlink to `target` from slide `part` (None, None: none).
+
+    A cross-reference (`#anchor`) jumps to the slide showing that heading (PowerPoint's `hlinksldjump`);
+    one to a heading the deck does not show (handbook-only content) is plain text.
+    """
+    if not target:
+        return None, None
+    if not target.startswith("#"):
+        return part.relate_to(target, RT.HYPERLINK, is_external=True), None
+    slide = pen.targets.get(target[1:])
+    if slide is None:
+        return None, None
+    return part.relate_to(slide, RT.SLIDE), "ppaction://hlinksldjump"
 
 
 def _bullet(ppr, para: Para, numbering: dict[int, tuple[int, int]], pen: Pen) -> None:

@@ -153,8 +153,9 @@ def _run_props(size: float, bold: bool, italic: bool, lang: str, family: str, co
 
 def run(p, text: str, size: float, bold: bool, italic: bool, lang: str, family: str,
         colour: str | None = None, strike: bool = False, link_id: str | None = None, marks: Marks = Marks(),
-        every_script: bool = False):
-    """Append a run to paragraph `p`; `link_id` is the relationship id of its hyperlink. Return its rPr.
+        every_script: bool = False, action: str | None = None):
+    """Append a run to paragraph `p`; `link_id` is the relationship id of its hyperlink (`action`: what
+    clicking it does, for a jump to a slide). Return its rPr.
 
     `every_script` names `family` for every script slot, not only Latin (a fallback font's run).
     """
@@ -163,7 +164,7 @@ def run(p, text: str, size: float, bold: bool, italic: bool, lang: str, family: 
     r.append(rpr)
     if link_id is not None:
         rpr.set("u", "sng")
-        etree.SubElement(rpr, _HLINK, {_R_ID: link_id})
+        etree.SubElement(rpr, _HLINK, {_R_ID: link_id, **({"action": action} if action else {})})
     etree.SubElement(r, T).text = _CONTROL.sub(lambda m: "_x%04X_" % ord(m.group()), text)
     return rpr
 

@@ -144,8 +144,7 @@ def runs(inlines: model.Inlines, ctx: Context, style: Run = Run("")) -> tuple[Ru
 
 
 def _link_runs(node: model.Link, ctx: Context, style: Run) -> tuple[Run, ...]:
-    if node.target.startswith("#"):  # a cross-reference to a heading: no slide to jump to
-        return runs(node.children, ctx, style)
+    # A cross-reference (`#anchor`) jumps to the heading's slide when the deck shows it (see the writer).
     return runs(node.children, ctx, replace(style, link=node.target, color=ctx.colors.note))
 
 
