@@ -277,6 +277,9 @@ def test_footnotes_tasks_definitions_strikethrough(make_course, theme, tmp_path)
     prs = Presentation(str(tmp_path / "deck.pptx"))
     bullets = [c for sh in prs.slides[1].shapes for c in sh._element.xpath(".//a:buChar/@char")]
     assert bullets == ["\u2610", "\u2611"]
+    shapes = {sh.text_frame.text: sh for sh in prs.slides[1].shapes if sh.has_text_frame}
+    note, above = shapes["1\u2002The footnote text."], shapes["Term\nDefinition"]
+    assert note.top > above.top + above.height + prs.slide_height // 4  # at the foot of the slide
 
 
 def test_every_inline_type_is_handled_by_both_outputs():

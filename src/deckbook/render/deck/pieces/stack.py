@@ -180,6 +180,8 @@ def place_stack(ctx: Context, pieces, box: Box, sizes: Sizes) -> list[Frame]:
     frames: list[Frame] = []
     y = box.y
     for piece, low, want in zip(pieces, mins, wants):
+        if getattr(piece, "at_foot", False):  # footnotes sit at the foot of the slide
+            y = max(y, box.bottom - low)
         h = min(low + (want - low) * share, box.bottom - y)
         frames += piece.place(ctx, Box(box.x, y, box.w, h), sizes)
         y += h + gap(sizes)

@@ -31,6 +31,7 @@ class TextPiece:
     paras: tuple[ParaSpec, ...]
     loc: Location
     keep_with_next: bool = False
+    at_foot: bool = False  # footnotes: placed at the bottom of the slide's content area
 
     def _paras(self, ctx: Context, sizes: Sizes) -> list[Para]:
         return [_para(ctx, spec, sizes, i == 0) for i, spec in enumerate(self.paras)]
@@ -85,7 +86,7 @@ def footnotes_piece(ctx: Context, loc: Location) -> TextPiece | None:
     if not notes:
         return None
     return TextPiece(tuple(ParaSpec((Run(f"{n}\u2002"), *runs(note, ctx)), small=True)
-                           for n, note in sorted(notes.items())), loc)
+                           for n, note in sorted(notes.items())), loc, at_foot=True)
 
 
 def bullet_paras(block: model.BulletList, ctx: Context, level: int, style: Run) -> list[ParaSpec | model.Block]:
