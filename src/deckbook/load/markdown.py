@@ -486,7 +486,9 @@ class ChapterParser:
         if "task-list-item" not in str(item.attrs.get("class", "")):
             return m.ListItem(blocks)
         # A task (`- [x] done`): the plugin put a checkbox tag before the text, which `_inlines` skips.
-        box = item.children[0].children[0].children[0]
+        box = next((n for n in item.walk() if n.type == "html_inline"), None)
+        if box is None or not blocks:
+            return m.ListItem(blocks)
         first = blocks[0]
         if isinstance(first, m.Paragraph) and first.children and isinstance(first.children[0], m.Text):
             text = m.Text(first.children[0].text.lstrip())
@@ -542,6 +544,12 @@ class ChapterParser:
             return []  # licence headers, Marp directives, notes kept out of the output
         if _details(node) < 0:
             self.diags.warning(self._loc(node, "<"), "</details> closes no <details>: ignored", "remove it")
+            return []
+        found, _ = inlinehtml.tags(inlinehtml.without_comments(node.content))
+        first = found[0] if found else None
+        if first is not None and first.name in inlinehtml.ELEMENTS and first.name not in inlinehtml.ALLOWED:
+            # A block of HTML (a <table>, a <div>, a <style>): one error for the block, not one per tag
+            self.diags.error(self._loc(node, "<"), f"HTML tag <{first.name}> is not allowed", _HTML_HINT)
             return []
         return self._html_text(node, node.content)
 
@@ -927,9 +935,7 @@ class ChapterParser:
         if found.name not in inlinehtml.ALLOWED:
             if found.end:  # its start tag was reported
                 return i + 1
-            self.diags.error(loc, f"HTML tag <{found.name}> is not allowed",
-                             f"deckbook reads {', '.join(f'<{t}>' for t in inlinehtml.ALLOWED)}; "
-                             "write Markdown instead, or put it in `code` to show it")
+            self.diags.error(loc, f"HTML tag <{found.name}> is not allowed", _HTML_HINT)
             return i + 1
         if found.end:
             self.diags.error(loc, f"</{found.name}> closes no <{found.name}>", "remove it, or open the tag before it")
@@ -1030,6 +1036,8 @@ def _append_text(out: list[m.Inline], text: str) -> None:
         out.append(m.Text(text))
 
 
+_HTML_HINT = (f"deckbook reads {', '.join(f'<{t}>' for t in inlinehtml.ALLOWED)}; "
+              "write Markdown instead, or put it in `code` to show it")
 _WRAPPERS = {"kbd": m.Kbd, "sub": m.Sub, "sup": m.Sup, "mark": m.Mark, "u": m.Underline}
 
 
