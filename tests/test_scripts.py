@@ -280,3 +280,17 @@ def test_no_dollar_is_left_in_any_text_and_the_diagram_has_its_png(built):
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     assert "$5 and $6" in text and "$" not in _without_prices(text)
     assert "Ελληνικά" in text and "Русский" in text
+
+
+@needs_fonts
+def test_the_deck_measures_fallback_text_with_the_fallback_fonts():
+    """Japanese is as wide as the CJK font draws it (1 em a character), not as wide as a guess."""
+    from deckbook.render.common import fontmetrics
+
+    chain = _default_chain()
+    body = chain.primary[-1]
+    fallbacks = tuple(f.file for f in chain.fallback if f.file is not None)
+    measured = fontmetrics.metrics(body, fallbacks)
+    assert measured.width("日本語", 10) == pytest.approx(30.0)
+    assert measured.width("Go", 10) == fontmetrics.metrics(body).width("Go", 10)
+    assert fontmetrics.metrics(body).width("日本語", 10) != pytest.approx(30.0)  # without the chain: a guess

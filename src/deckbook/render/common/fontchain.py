@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -76,10 +76,15 @@ class Chain:
         self.primary = primary
         self.fallback = fallback
 
+    @cached_property
+    def _own(self) -> frozenset[int]:
+        """The characters the theme's own faces have."""
+        return frozenset().union(*(_cmap(p) for p in self.primary))
+
     def font_for(self, char: str) -> ChainFont | None | bool:
         """Return the fallback font that draws `char`; True when a theme face has it, None when no font does."""
         code = ord(char)
-        if any(code in _cmap(p) for p in self.primary):
+        if code in self._own:
             return True
         for font in self.fallback:
             if font.file is not None and code in _cmap(font.file):
@@ -103,8 +108,9 @@ class Chain:
         are in, so an emoji sequence is never cut in two. Spaces are the theme face's: a fallback font's
         space can be far wider (an emoji font's is), and a slide would show gaps.
         """
-        if not text:
-            yield text, None  # an empty run still carries its format (an empty table header cell)
+        own = self._own
+        if not text or all(ord(c) in own for c in text):
+            yield text, None  # the theme's faces draw it all (an empty run still carries its format)
             return
         current: ChainFont | None = None
         start = 0

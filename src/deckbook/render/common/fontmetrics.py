@@ -74,13 +74,16 @@ class FontMetrics:
     kerning: Kerning | None = None
     _widths: dict[str, float] = field(default_factory=dict, repr=False)
     """Widths in em by text: words recur at every size the layout tries."""
+    fallbacks: tuple[Path, ...] = ()
+    """The fonts that draw what this one lacks (the theme's fallback chain), in order: a character they
+    have is measured with their advance, read only when such a character is measured."""
 
     def width(self, text: str, size: float) -> float:
         """Return the width of `text` at `size` points: advances, plus the pairs that kerning widens."""
         em = self._widths.get(text)
         if em is None:
             adv = self.advances
-            em = sum(adv.get(ord(c), self.fallback) for c in text)
+            em = sum(adv[ord(c)] if ord(c) in adv else self._missing(ord(c)) for c in text)
             if self.kerning and len(text) > 1:
                 glyphs = [self.glyphs.get(ord(c), "") for c in text]
                 em += sum(max(self.kerning(a, b), 0.0) for a, b in zip(glyphs, glyphs[1:]))
@@ -89,6 +92,13 @@ class FontMetrics:
 
     def has(self, char: str) -> bool:
         return ord(char) in self.advances
+
+    def _missing(self, code: int) -> float:
+        """Return the advance of a character this font lacks: the first fallback font's that has it."""
+        for path in self.fallbacks:
+            if code in cmap(path):
+                return _advances(path)[code]
+        return self.fallback
 
     @property
     def mono(self) -> float:
@@ -106,8 +116,17 @@ def cmap(path: Path) -> dict[int, str]:
 
 
 @lru_cache(maxsize=None)
-def metrics(path: Path) -> FontMetrics:
-    """Return the metrics of the font file at `path` (read once per process)."""
+def _advances(path: Path) -> dict[int, float]:
+    """Return the advance (em) of every character of a fallback font (a collection: its first font)."""
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        em, hmtx = font["head"].unitsPerEm, font["hmtx"]
+        return {code: hmtx[glyph][0] / em for code, glyph in cmap(path).items()}
+
+
+@lru_cache(maxsize=None)
+def metrics(path: Path, fallbacks: tuple[Path, ...] = ()) -> FontMetrics:
+    """Return the metrics of the font file at `path`, measuring what it lacks with `fallbacks` (read once
+    per process)."""
     with TTFont(path, lazy=True) as font:
         em = font["head"].unitsPerEm
         hmtx = font["hmtx"]
@@ -116,7 +135,7 @@ def metrics(path: Path) -> FontMetrics:
         kerning = _kerning(font, em)
     # A character the font lacks is drawn from another font by the renderer: assume it is wide.
     fallback = max(advances.get(ord("M"), 0.6), advances.get(ord("W"), 0.6))
-    return FontMetrics(advances, fallback, dict(glyphs), kerning)
+    return FontMetrics(advances, fallback, dict(glyphs), kerning, fallbacks=fallbacks)
 
 
 def _kerning(font: TTFont, em: int) -> Kerning | None:

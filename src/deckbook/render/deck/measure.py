@@ -37,9 +37,10 @@ class Faces:
     italic: Path
     bold_italic: Path
     mono: Path
+    fallbacks: tuple[Path, ...] = ()  # the theme's fallback chain, for what the faces lack
 
     def width(self, text: str, face: str, size: float) -> float:
-        return metrics(getattr(self, face)).width(text, size)
+        return metrics(getattr(self, face), self.fallbacks).width(text, size)
 
 
 def wrap(pieces: list[Piece] | tuple[Piece, ...], faces: Faces, size: float, width: float) -> int:

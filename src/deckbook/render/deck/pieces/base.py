@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Callable, Protocol
 
 from .... import highlight, model
@@ -12,7 +13,7 @@ from ....errors import Diagnostic, Location
 from ....theme import Theme
 from ...common.labels import Labels
 from ...common.colours import tints
-from ...common import mathtex
+from ...common import fontchain, mathtex
 from ..frames import Box, Frame, Run
 from ...common.fontmetrics import FontMetrics, metrics
 from ..measure import Faces, Piece as TextPart, wrap
@@ -47,11 +48,16 @@ class Context:
 
     @cached_property
     def body(self) -> Faces:
-        return _faces(self.theme.spec.fonts.body, self.theme.spec.fonts.mono)
+        return _faces(self.theme.spec.fonts.body, self.theme.spec.fonts.mono, self.fallbacks)
 
     @cached_property
     def heading(self) -> Faces:
-        return _faces(self.theme.spec.fonts.heading, self.theme.spec.fonts.mono)
+        return _faces(self.theme.spec.fonts.heading, self.theme.spec.fonts.mono, self.fallbacks)
+
+    @cached_property
+    def fallbacks(self) -> tuple[Path, ...]:
+        """The installed fonts of the theme's fallback chain: text they draw is measured with them."""
+        return tuple(f.file for f in fontchain.chain(self.theme).fallback if f.file is not None)
 
     @cached_property
     def mono(self) -> FontMetrics:
@@ -97,8 +103,8 @@ class Context:
         return self.lines((Run(text),), size, width)
 
 
-def _faces(font, mono) -> Faces:
-    return Faces(font.regular, font.bold, font.italic, font.bold_italic, mono.regular)
+def _faces(font, mono, fallbacks: tuple[Path, ...]) -> Faces:
+    return Faces(font.regular, font.bold, font.italic, font.bold_italic, mono.regular, fallbacks)
 
 
 @lru_cache(maxsize=1 << 16)  # the layout measures the same paragraphs at each size it tries
