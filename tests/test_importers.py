@@ -228,6 +228,7 @@ PANDOC = """\
     :::
 
     ![A cloud](cloud.png){width=40%}
+    ![The same cloud](cloud.png)
 
     ::: {.callout-tip title="Rule"}
     Low clouds, rain soon.
@@ -433,6 +434,17 @@ def test_pandoc_show_keeps_its_slides_and_notes(tmp_path, pandoc_show):
     assert " ".join(_texts(slides[1].notes)) == "Tell the proverb's origin."
     assert course.meta.authors == ("C. Cloud", "D. Rain") and str(course.meta.date) == "2026-03-01"
     assert any(isinstance(b, m.Callout) and b.kind == "tip" for b in slides[2].blocks)
+    assert [b.alt for b in slides[2].blocks if isinstance(b, m.Image)] == ["A cloud", "The same cloud"]
+
+
+@pytest.mark.parametrize(("given", "written"), [(1, 1), (2, 2), (4, 2)])
+def test_pandoc_slide_level_as_pandoc_was_told(tmp_path, pandoc_show, given, written):
+    """`--slide-level` deeper than every heading: pandoc gives each heading a slide, so does the course."""
+    conversion = import_course("pandoc", pandoc_show, tmp_path / "out", slide_level=given)
+    assert conversion.meta["slide_level"] == written
+    assert ("no heading is that deep" in "\n".join(conversion.report.lines())) == (given != written)
+    course = load_course(tmp_path / "out")
+    assert course.slide_level == written
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -464,6 +476,9 @@ def test_import_errors_exit_1_without_traceback(tmp_path, book, capsys, monkeypa
     with pytest.raises(SystemExit) as exc:
         cli.main(["import", "keynote", "book", "--out", "out"])
     assert exc.value.code == 2
+    capsys.readouterr()
+    assert cli.main(["import", "mdbook", "book", "--out", "out", "--slide-level", "2"]) == 2
+    assert "--slide-level is for pandoc slide shows" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -97,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("source", type=Path, help="the mdBook folder or the Markdown file (only read)")
     cmd.add_argument("--out", type=Path, required=True, help="the course folder to write (new or empty)")
     cmd.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    cmd.add_argument("--slide-level", type=int, choices=range(1, 7), metavar="N",
+                     help="pandoc only: the --slide-level the slide show was made with")
     cmd.add_argument("--quiet", action="store_true", help="do not list what was not carried over")
     cmd.set_defaults(func=_import)
     return parser
@@ -174,7 +176,12 @@ def _new(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .importers import REPORT_FILE, import_course
 
-    conversion = import_course(args.kind, args.source, args.out, args.force)
+    if args.slide_level and args.kind != "pandoc":
+        print("deckbook import: --slide-level is for pandoc slide shows (mdBook and Marp decide their slides)",
+              file=sys.stderr)
+        return 2
+    options = {"slide_level": args.slide_level} if args.slide_level else {}
+    conversion = import_course(args.kind, args.source, args.out, args.force, **options)
     notes = conversion.report.lines()
     if not args.quiet:
         for line in notes:

@@ -21,12 +21,13 @@ KINDS = {
 __all__ = ["KINDS", "REPORT_FILE", "Conversion", "import_course"]
 
 
-def import_course(kind: str, source: Path, out: Path, force: bool = False) -> Conversion:
+def import_course(kind: str, source: Path, out: Path, force: bool = False, **options) -> Conversion:
     """Convert `source` of `kind` and write the course into `out`; return the conversion (with its report).
 
-    Raise ContentError when the source cannot be read or `out` is not empty (unless `force`).
+    `options` go to the kind's `convert` (pandoc: `slide_level`). Raise ContentError when the source cannot be
+    read or `out` is not empty (unless `force`).
     """
     refuse_non_empty(source, out, force)
-    conversion = importlib.import_module(f".{kind}", __package__).convert(source)
+    conversion = importlib.import_module(f".{kind}", __package__).convert(source, **options)
     write(conversion, out)
     return conversion

@@ -549,6 +549,8 @@ class _PageWriter:
                 self._image(str(child.attrs.get("src", "")), first, last)
         if any(c.type == "html_inline" and not src.COMMENT.fullmatch(c.content.strip()) for c in children):
             self._inline_html(first, last)
+        if index and self.page.tokens[index - 1].type == "paragraph_open":
+            src.pictures_apart(self.lines, self.page.tokens[index - 1], token)
 
     # --- inlines ----------------------------------------------------------------------------------
 

@@ -26,14 +26,18 @@ _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _IMAGE = re.compile(r"(!\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\))(\{[^{}]*\})?")
 
 
-def convert(source: Path) -> Conversion:
-    """Return the course converted from the pandoc Markdown file `source`; raise ContentError when unreadable."""
-    return _Show(source).convert()
+def convert(source: Path, slide_level: int | None = None) -> Conversion:
+    """Return the course converted from the pandoc Markdown file `source`; raise ContentError when unreadable.
+
+    `slide_level` is pandoc's `--slide-level` (the metadata's `slide-level:` otherwise, else pandoc's rule).
+    """
+    return _Show(source, slide_level).convert()
 
 
 class _Show:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, slide_level: int | None):
         self.path = path
+        self.slide_level = slide_level
 
     def convert(self) -> Conversion:
         text = src.read_file(self.path, "pandoc slide show")
@@ -42,6 +46,7 @@ class _Show:
         self.assets = Assets(self.path.parent, self.conversion)
         meta, text = self._title_block(text)
         tokens, _ = src.parse(text)
+        self.tokens = tokens
         self.lines = src.Lines(text)
         front = next((t for t in tokens if t.type == "front_matter"), None)
         if front is not None and front.map:
@@ -83,7 +88,16 @@ class _Show:
         try:
             data = yaml.safe_load(token.content) or {}
         except yaml.YAMLError as exc:
-            raise ContentError([Diagnostic(Location(self.path, 2), f"YAML metadata is not valid: {exc}")])
+            # pandoc reads tabs that indent a key; YAML does not: read them as spaces, and say so.
+            untabbed = re.sub(r"(?m)^\t+", lambda m: "    " * len(m.group(0)), token.content)
+            try:
+                data = yaml.safe_load(untabbed) or {}
+            except yaml.YAMLError:
+                mark = getattr(exc, "problem_mark", None)
+                line = 2 + mark.line if mark is not None else 2
+                problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+                raise ContentError([Diagnostic(Location(self.path, line), f"YAML metadata is not valid: {problem}")])
+            self.report.add(self.path, 2, "tabs indenting the YAML metadata were read as spaces")
         if not isinstance(data, dict):
             raise ContentError([Diagnostic(Location(self.path, 2), "YAML metadata is not a mapping")])
         self.meta_lines = {str(k): i + 1 for i in range(*token.map or (0, 0))
@@ -101,9 +115,21 @@ class _Show:
         lang = str(meta.get("lang") or "")
         if re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
             course["language"] = lang
-        level = meta.get("slide-level", meta.get("slide_level"))
+        level = self.slide_level or meta.get("slide-level", meta.get("slide_level"))
+        levels = {int(t.tag[1]) for t in self.tokens if t.type == "heading_open"}
         if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 6:
-            course["slide_level"] = level
+            where = getattr(self, "meta_lines", {}).get("slide-level", 1)
+            if level in levels:
+                course["slide_level"] = level
+            elif levels and level > max(levels):
+                # pandoc then gives every heading a slide of its own; so does the deepest heading level
+                course["slide_level"] = max(levels)
+                self.report.add(self.path, where, f"slide level {level}: no heading is that deep, so every "
+                                f"heading starts a slide, as in pandoc: slide_level: {max(levels)}")
+            else:
+                self.report.add(self.path, where, f"slide level {level}: no heading has level {level}, so the "
+                                "slide level is left to pandoc's rule (the highest heading level directly "
+                                "followed by content)")
         date = meta.get("date")
         if date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(date)):
             course["date"] = dt.date.fromisoformat(str(date))
@@ -196,6 +222,7 @@ class _Show:
     def _paragraph(self, index: int, token: Token) -> None:
         if not token.map:
             return
+        src.pictures_apart(self.lines, token, self.tokens[index + 1])
         for number in range(*token.map):
             line = self.lines[number]
             new = _IMAGE.sub(lambda m: self._image(m, number), line)

@@ -112,6 +112,20 @@ class Lines:
         return out
 
 
+def pictures_apart(lines: "Lines", paragraph: Token, inline: Token) -> None:
+    """Put each picture of a paragraph that holds only pictures, one per line, in a paragraph of its own.
+
+    Browsers show such pictures side by side; the course format takes a picture as a paragraph of its own.
+    """
+    kids = [c for c in inline.children or []  # blanks, and pandoc's attributes `{width=40%}` (dropped)
+            if not (c.type in ("softbreak", "text") and not re.sub(r"\{[^{}]*\}", "", c.content).strip())]
+    if len(kids) < 2 or any(c.type != "image" for c in kids) or not paragraph.map:
+        return
+    first, last = paragraph.map
+    for number in range(first + 1, last):
+        lines.insert(number, "")
+
+
 def inline_source(token: Token) -> str:
     """Return the Markdown source of an inline token (a heading's title as written)."""
     return token.content.strip()
