@@ -45,10 +45,11 @@ def new(c, name, title=None):
 
 @task(name="import", help={"kind": "mdbook, marp or pandoc", "source": "the mdBook folder or the Markdown file",
                            "name": "the new course's slug (written under content/)",
-                           "force": "write into content/N even if it is not empty"})
-def import_(c, kind, source, name, force=False):
+                           "force": "write into content/N even if it is not empty",
+                           "slide_level": "pandoc only: the --slide-level the slide show was made with"})
+def import_(c, kind, source, name, force=False, slide_level=None):
     """Convert an mdBook, Marp deck or pandoc slide show into content/N (and list what was not carried over)."""
-    _done(project.import_course(kind, source, name, force))
+    _done(project.import_course(kind, source, name, force, slide_level))
 
 
 @task(help={"course": "slug or path (default: the only course, or rust-backend)"})

@@ -77,9 +77,10 @@ def new(name: str, title: str | None = None) -> int:
     return cli.main(["new", str(CONTENT / name), *(["--title", title] if title else [])])
 
 
-def import_course(kind: str, source: str, name: str, force: bool = False) -> int:
+def import_course(kind: str, source: str, name: str, force: bool = False, slide_level: int | None = None) -> int:
     """Convert an existing course (mdbook, marp, pandoc) into content/<name>/."""
-    return cli.main(["import", kind, source, "--out", str(CONTENT / name), *(["--force"] if force else [])])
+    return cli.main(["import", kind, source, "--out", str(CONTENT / name), *(["--force"] if force else []),
+                     *(["--slide-level", str(slide_level)] if slide_level else [])])
 
 
 def clean() -> None:
