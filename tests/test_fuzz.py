@@ -28,8 +28,9 @@ FUZZ = settings(
     derandomize="DECKBOOK_FUZZ_EXAMPLES" not in os.environ,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00"
-       b"\x00\x00\x00\x00\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as"  # a real 2×2 PNG
+       b"\x00\x00\x00\x16IDATx\xdac<!'\xc7\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\r\x04\x01\x08\x7f\xad\x82Q"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
 SUPPORT = {  # files every fuzzed course has, for includes and images to hit
     "code/a.rs": b"fn a() {}\n// ANCHOR: main\n\tfn main() {}\n// ANCHOR_END: main\n// ANCHOR: open\n",
     "code/crlf.rs": b"fn a() {}\r\n",

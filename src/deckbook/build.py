@@ -8,18 +8,21 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
+import sys
 import time
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import cache, epoch
-from .errors import Diagnostic, Diagnostics, Location, RenderError
+from . import cache, epoch, interrupt
+from .errors import Diagnostic, Diagnostics, EnvironmentProblem, Location, RenderError
 from .load import find_course
 from .options import Options
 from .outputs import OUTPUTS
-from .render.pool import Inline, workers
+from .render.pool import Inline, stop, workers
 
 if TYPE_CHECKING:  # loading a course is imported when one is loaded: a no-op build needs none of it
     from . import model as m
@@ -75,7 +78,6 @@ def build(course_ref: str | Path, out_dir: Path | None = None, outputs: tuple[st
     todo = [name for name in targets if not manifest.fresh(name, keys[name], targets[name])]
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
-        _remove_stale_temporaries(out_dir)
         render_all(todo, course, theme, targets, options, jobs, progress)
         for name in todo:
             manifest.record([*inputs, *theme.folders], name, keys[name], targets[name])
@@ -96,33 +98,64 @@ def output_path(course: m.Course, out_dir: Path, name: str) -> Path:
 
 def render_all(names: list[str], course: m.Course, theme: Theme, targets: dict[str, Path], options: Options,
                jobs: int | None = None, progress: Progress | None = None) -> None:
-    """Render each output in `names`; all share one pool of worker processes (default: one per core).
+    """Render each output in `names` beside its target, then put them all in place at once.
 
-    A thread per output waits for it; each renderer submits its work to the pool (the deck as one task,
-    the handbook chapter by chapter), so both editions' chapters and the deck keep every core busy.
+    Nothing is replaced before every output has rendered: a failure or an interrupt anywhere leaves every
+    previous output as it was. All outputs share one pool of worker processes (default: one per core).
     """
-    with epoch.course_date(course.meta.date), workers(jobs) as pool:
-        if isinstance(pool, Inline) or len(names) <= 1:
+    temporaries = {name: targets[name].with_name(f".{targets[name].name}.{os.getpid()}.tmp") for name in names}
+    try:
+        with epoch.course_date(course.meta.date), workers(jobs) as pool:
+            if isinstance(pool, Inline) or len(names) <= 1:
+                for name in names:
+                    _tell(progress, name, render(name, course, theme, temporaries[name], options, pool))
+            else:
+                _render_together(names, course, theme, temporaries, options, pool, progress)
+        with interrupt.deferred():  # a signal now waits until every output is in place
             for name in names:
-                _tell(progress, name, render(name, course, theme, targets[name], options, pool))
-            return
-        with ThreadPoolExecutor(len(names)) as threads:
-            futures = {name: threads.submit(render, name, course, theme, targets[name], options, pool)
-                       for name in names}
-            for name, future in futures.items():
-                _tell(progress, name, future.result())
+                os.replace(temporaries[name], targets[name])
+    except BrokenProcessPool:  # a worker was killed (out of memory) or aborted (qpdf on a full disk)
+        raise EnvironmentProblem(_worker_died(next(iter(targets.values())).parent)) from None
+    finally:
+        for tmp in temporaries.values():
+            tmp.unlink(missing_ok=True)
 
 
-def render(name: str, course: m.Course, theme: Theme, target: Path, options: Options, pool: Executor) -> float:
-    """Render output `name` to `target` atomically (a temporary file beside it, then a rename); return seconds."""
+def _render_together(names: list[str], course: m.Course, theme: Theme, outs: dict[str, Path], options: Options,
+                     pool: Executor, progress: Progress | None) -> None:
+    """Render the outputs side by side, a thread waiting for each; each renderer submits its work to the pool
+    (the deck as one task, the handbook chapter by chapter), so both editions and the deck keep every core busy."""
+    threads = ThreadPoolExecutor(len(names))
+    try:
+        with interrupt.held() as signals:  # this thread only waits: it stops when told, at a safe point
+            futures = {threads.submit(render, name, course, theme, outs[name], options, pool): name for name in names}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                interrupt.check(signals)
+                for future in done:
+                    _tell(progress, futures[future], future.result())
+    except BaseException:
+        with interrupt.held():  # a second Ctrl-C does not interrupt the stopping
+            stop(pool)  # the threads wait for the workers: stopping those first ends the threads at once
+            threads.shutdown(wait=True, cancel_futures=True)
+        raise
+    threads.shutdown(wait=True)
+
+
+def _worker_died(out_dir: Path) -> str:
+    """Return what to tell when a worker process died without a word: the likely causes, the free disk."""
+    free = shutil.disk_usage(out_dir).free
+    disk = (f"the disk holding {out_dir} is full" if free < 16 * 1024 * 1024
+            else f"{free // (1024 * 1024)} MiB free in {out_dir}")
+    return f"a worker process died abruptly (killed, out of memory, or out of disk space: {disk})"
+
+
+def render(name: str, course: m.Course, theme: Theme, out: Path, options: Options, pool: Executor) -> float:
+    """Render output `name` to file `out`; return the seconds it took."""
     started = time.perf_counter()
     output = OUTPUTS[name]
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        output.renderer().render(course, theme, tmp, output.options(options), pool)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    output.renderer().render(course, theme, out, output.options(options), pool)
     return time.perf_counter() - started
 
 
@@ -177,19 +210,48 @@ def _theme_key(course_file: Path) -> Location:
 
 def _remove_stale_temporaries(out_dir: Path) -> None:
     """Delete temporary files left by a build that was killed (we hold the lock: none is in use)."""
-    for tmp in out_dir.glob(".*.tmp"):
+    for tmp in [*out_dir.glob(".*.tmp"), *(out_dir / ".cache").rglob(".*.tmp")]:
         tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def _lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `out_dir`, so two builds at once wait rather than tear files."""
-    with open(out_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    """Hold an exclusive lock on `out_dir`, so two builds at once wait rather than tear files.
+
+    A POSIX record lock (`lockf`) belongs to this process alone: worker processes do not inherit it, and the
+    system releases it when this process dies, however it dies. The file holds the holder's process id, so a
+    build that waits says for whom, and one that finds the id of a process that is gone says it takes over.
+    """
+    path = out_dir / ".lock"
+    with open(path, "a+") as handle:
         try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            print(f"deckbook: waiting for the build {_holder(handle) or 'of another process'} into {out_dir} "
+                  f"to finish ({path})", file=sys.stderr, flush=True)
+            fcntl.lockf(handle, fcntl.LOCK_EX)
+        holder = _holder(handle)
+        if holder and holder != f"process {os.getpid()}":
+            print(f"deckbook: took over {path} from {holder}, which is gone (killed?); its leftovers are removed",
+                  file=sys.stderr, flush=True)
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            _remove_stale_temporaries(out_dir)
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _remove_stale_temporaries(out_dir)
+            handle.truncate(0)
+            handle.flush()
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+def _holder(handle) -> str:
+    """Return who the lock file says holds it ('process N'), or ''."""
+    handle.seek(0)
+    text = handle.read().strip()
+    return f"process {text}" if text.isdigit() else ""
 
 
 def _tell(progress: Progress | None, step: str, seconds: float) -> None:

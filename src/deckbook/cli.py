@@ -9,8 +9,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
-from .errors import DeckbookError
+from . import __version__, interrupt
+from .errors import DeckbookError, EnvironmentProblem
 from .options import FLAGS, Options
 
 
@@ -24,13 +24,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
     0 ok, 1 content/theme errors (or a file that cannot be written), 2 usage, 70 internal error (a bug),
-    130 interrupted, 141 output pipe closed early (as for any Unix tool killed by SIGPIPE).
+    130 interrupted (SIGINT), 143 terminated (SIGTERM), 141 output pipe closed early (as for any Unix tool
+    killed by SIGPIPE).
     """
     args = _parser().parse_args(argv)
     try:
-        code = args.func(args)
+        with interrupt.installed():
+            code = args.func(args)
         sys.stdout.flush()  # so a closed pipe is noticed here, not in the interpreter's shutdown
         return code
+    except interrupt.Interrupted as exc:
+        state = "the new outputs were all written before it" if exc.written else "previous outputs are unchanged"
+        print(f"deckbook: interrupted ({exc.name}); {state}", file=sys.stderr)
+        return 128 + exc.signum
+    except EnvironmentProblem as exc:
+        print(f"deckbook: {exc.message}; nothing was written", file=sys.stderr)
+        return 1
     except DeckbookError as exc:
         _report(exc.diagnostics, args.quiet)
         errors = sum(d.severity == "error" for d in exc.diagnostics)

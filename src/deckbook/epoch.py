@@ -12,6 +12,8 @@ import os
 from typing import Iterator
 
 VARIABLE = "SOURCE_DATE_EPOCH"
+LAST_DATE = dt.date(2107, 12, 31)
+"""The last day a ZIP file (a .pptx) can date its entries."""
 
 
 def get() -> str | None:
@@ -21,10 +23,24 @@ def get() -> str | None:
 
 def today() -> dt.date:
     """Return the date the variable names (UTC), else today: the date of an undated course."""
-    value = get()
-    if value and value.isdigit():
-        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date()
+    value = check()
+    if value is not None:
+        return dt.datetime.fromtimestamp(value, dt.timezone.utc).date()
     return dt.date.today()
+
+
+def check() -> int | None:
+    """Return the variable as a number when set; raise EnvironmentProblem when it is not a time a course can have."""
+    from .errors import EnvironmentProblem
+
+    text = get()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and int(text) <= int(of(LAST_DATE))):
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise EnvironmentProblem(f"{VARIABLE}={shown!r} is not a time in seconds since 1970 up to "
+                                 f"{LAST_DATE.year} (unset it, or set it as `date +%s` prints it)")
+    return int(text)
 
 
 def of(date: dt.date) -> str:

@@ -24,9 +24,11 @@ class Location:
 def display_path(path: Path) -> str:
     """Return `path` relative to the current folder when it lies below it, as users typed it."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        shown = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    # A name that is not UTF-8 (read from disk as surrogates) is shown with U+FFFD, not a crash on printing.
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -99,3 +101,11 @@ class ThemeError(DeckbookError):
 
 class RenderError(DeckbookError):
     """A problem found while rendering an output (e.g. a blocked resource, a layout that cannot fit)."""
+
+
+class EnvironmentProblem(DeckbookError):
+    """A problem with the machine rather than the content (an environment variable): one line, no location."""
+
+    def __init__(self, message: str):
+        super().__init__([Diagnostic(Location(Path(".")), message)])
+        self.message = message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from functools import cached_property
 from pathlib import Path
@@ -13,8 +14,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from . import yamlsrc
 from .errors import Diagnostics, Location, ThemeError
 from .load import text as source_text
+from .paths import confined
 
 THEME_FILE = "theme.yaml"
+MAX_THEME_FILE_BYTES = 1024 * 1024
 #: The themes shipped with deckbook: the repository's themes/, which the package links to (src/deckbook/themes)
 #: so a wheel carries them as package data.
 SHIPPED_THEMES = (Path(__file__).parent / "themes").resolve()
@@ -214,8 +217,8 @@ class Theme:
     def files(self) -> tuple[Path, ...]:
         """Every file the theme consists of (for cache keys and watch)."""
         found = []
-        for folder in self.folders:
-            found += sorted(p for p in folder.rglob("*") if p.is_file())
+        for folder in self.folders:  # a file linking out of the theme is not part of it (never opened)
+            found += sorted(p for p in folder.rglob("*") if p.is_file() and confined(p, [folder]))
         return tuple(found)
 
     @property
@@ -233,7 +236,7 @@ def find_theme(name: str, search: tuple[Path, ...] = ()) -> Path | None:
         return None  # a theme is a folder name, never a path
     for base in _theme_bases(search):
         candidate = base / name
-        if (candidate / THEME_FILE).is_file():
+        if (candidate / THEME_FILE).is_file() and confined(candidate / THEME_FILE, [candidate]):
             return candidate.resolve()
     return None
 
@@ -273,7 +276,7 @@ def load_theme(name: str, origin: Location, search: tuple[Path, ...] = ()) -> Th
         chain.append(current)
         folders.append(folder)
         path = folder / THEME_FILE
-        content = source_text.read(path, diags, what="theme file")
+        content = source_text.read(path, diags, MAX_THEME_FILE_BYTES, "theme file")
         data = yamlsrc.parse(content, path, diags) if content is not None else None
         if data is None or not isinstance(data, dict):
             if data is not None:
@@ -359,6 +362,35 @@ def _check_file(file: Path, what: str, keys: tuple, data: dict, path: Path, diag
     elif not file.is_file():
         diags.error(where, f"'{what}' file not found: {file}",
                     "paths are relative to the theme folder; ship the file inside it")
+    elif what == "logo":
+        from .load.includes import check_image
+
+        check_image(file, where, diags)
+    elif what.startswith("fonts."):
+        problem = _font_problem(file)
+        if problem:
+            diags.error(where, f"'{what}': {file.name} {problem}", "ship a TrueType or OpenType font file (.ttf, .otf)")
+
+
+MAX_FONT_BYTES = 50 * 1024 * 1024
+
+
+def _font_problem(file: Path) -> str:
+    """Return why `file` is not a usable font ('' when it is)."""
+    from fontTools.ttLib import TTFont
+
+    size = file.stat().st_size
+    if size == 0:
+        return "is empty"
+    if size > MAX_FONT_BYTES:
+        return f"is {size // (1024 * 1024)} MiB, more than a font of {MAX_FONT_BYTES // (1024 * 1024)} MiB"
+    try:
+        with TTFont(io.BytesIO(file.read_bytes()), lazy=True) as font:
+            font["cmap"].getBestCmap()
+            font["hmtx"]  # noqa: B018 - measuring needs the advances
+    except Exception as exc:  # noqa: BLE001 - fontTools raises TTLibError, KeyError, struct.error, ...
+        return f"is not a font fontTools can read ({type(exc).__name__}: {str(exc)[:80] or 'no detail'})"
+    return ""
 
 
 def _check_style(style: str, where: Location, diags: Diagnostics) -> None:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostics, Location
+from .load import text as source_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -111,7 +112,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             raise _ContentProblem("a key must be a single value, not a list or mapping", key_node.start_mark,
                                   "write key: value")
         if key in result:
-            raise _ContentProblem(f"duplicate key {key!r}", key_node.start_mark, "each key may appear only once")
+            raise _ContentProblem(f"duplicate key '{_key(key)}'", key_node.start_mark, "each key may appear only once")
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key], result.cols[key] = loader.lines.at(key_node.start_mark.index)
         result.value_at[key] = loader.lines.at(value_node.start_mark.index)
@@ -127,6 +128,17 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """Return a string scalar; an escape such as "\\0" or "\\uFFFE" for a character no output can hold is an error."""
+    value = loader.construct_scalar(node)
+    bad = source_text.FORBIDDEN.search(value)
+    if bad:
+        raise _ContentProblem(f"character {source_text.character_name(bad.group())} is not allowed in text",
+                              node.start_mark, "remove the escape; no output format can hold it")
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 # YAML 1.2 scalars: dates stay strings (pydantic parses them), only true/false are booleans — YAML 1.1
@@ -304,12 +316,12 @@ def validate(model: type[M], data: Any, path: Path, diags: Diagnostics, first_li
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
-            key_path = ".".join(str(p) for p in loc) or (what or "document")
+            key_path = ".".join(_key(p) for p in loc) or (what or "document")
             where = locate(data, loc, path, first_line)
             if err["type"] == "extra_forbidden":
                 parent = _model_at(model, loc[:-1])
                 allowed = sorted(parent.model_fields) if parent else []
-                close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+                close = difflib.get_close_matches(str(loc[-1])[:100], allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
                 diags.error(where, f"unknown key '{key_path}'", hint)
             elif err["type"] == "missing":
@@ -337,13 +349,20 @@ def _message(err: dict) -> str:
     return err["msg"].removeprefix("Value error, ")
 
 
+def _key(key: Any) -> str:
+    """Return a key of untrusted YAML as a message may show it: short, one line, control characters escaped."""
+    text = str(key)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _shown(value: Any) -> str:
     """Return a short description of a bad value for a message."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list" if value else "an empty list"
-    text = repr(value)
+    text = ascii(value) if isinstance(value, str) and not value.isprintable() else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -14,11 +14,19 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, f
 
 from .. import epoch, model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
+from ..paths import VERSION_HINT, confined, slug_problem, version_problem
 from . import COURSE_FILE, links, placeholders, text
 from .markdown import MAX_MINUTES, ChapterParser, HeadingItem, ParsedChapter
 from .structure import Anchors, build_slides, slide_level
 
 MAX_CHAPTER_BYTES = 4 * 1024 * 1024
+MAX_COURSE_FILE_BYTES = 1024 * 1024
+MAX_TITLE = 255
+"""Characters of a title or subtitle (a .pptx core property holds at most 255)."""
+MAX_HEADINGS = 5000
+"""Headings in one chapter: each is a slide to lay out; past this, a chapter is data, not a lesson."""
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -72,8 +80,8 @@ class CourseSpec(BaseModel):
     """The schema of course.yaml."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    title: str = Field(min_length=1)
-    subtitle: str = ""
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    subtitle: str = Field("", max_length=MAX_TITLE)
     version: str = "0.1.0"
     """A string: quote it (`version: "1.0"`), or YAML reads 1.10 as the number 1.1."""
     authors: list[str] = []
@@ -99,6 +107,21 @@ class CourseSpec(BaseModel):
             raise ValueError(f'write the version as a quoted string, e.g. version: "{value}"')
         return value
 
+    @field_validator("version")
+    @classmethod
+    def _version_name(cls, value: str) -> str:
+        problem = version_problem(value)  # it becomes part of the output files' names
+        if problem:
+            raise ValueError(f"{problem}; {VERSION_HINT}")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _zip_date(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > epoch.LAST_DATE:
+            raise ValueError(f"a date up to {epoch.LAST_DATE.year} (a .pptx is a ZIP file: ZIP dates end there)")
+        return value
+
     @field_validator("language")
     @classmethod
     def _bcp47(cls, value: str) -> str:
@@ -114,10 +137,12 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
     Warnings are collected into `diags` (when given) and become errors when `strict`.
     """
     diags = diags if diags is not None else Diagnostics()
+    epoch.check()  # fontTools reads it even when the course has a date: check it first
     root = root.resolve()
     course_file = root / COURSE_FILE
     sources: set[Path] = {course_file}
     spec, data = _course_spec(course_file, diags)
+    _check_names(root, version, course_file, diags)
     files = _chapter_files(root, spec, data, course_file, diags)
     parsed: list[ParsedChapter] = []
     for path in files:
@@ -146,9 +171,23 @@ def load_course(root: Path, version: str | None = None, diags: Diagnostics | Non
                     schedule=schedule)
 
 
+def _check_names(root: Path, version: str | None, course_file: Path, diags: Diagnostics) -> None:
+    """Report a course folder name or a `--version` that cannot be part of an output file's name."""
+    problem = slug_problem(root.name)
+    if problem:
+        diags.error(Location(course_file), problem, "rename the folder: letters, digits, '-', '_', '.'")
+    problem = version_problem(version) if version is not None else ""
+    if problem:
+        diags.error(Location(course_file), f"--version: {problem}", VERSION_HINT)
+
+
 def _course_spec(path: Path, diags: Diagnostics) -> tuple[CourseSpec | None, Any]:
     """Return course.yaml validated, and its raw data (for the lines of later errors)."""
-    content = text.read(path, diags, what="course file")
+    if confined(path, [path.parent]) is None:
+        diags.error(Location(path), "course.yaml links outside the course folder",
+                    "a course's files must live inside its folder; copy the file in")
+        return None, None
+    content = text.read(path, diags, MAX_COURSE_FILE_BYTES, "course file")
     if content is None:
         return None, None
     for number, line in enumerate(content.split("\n"), 1):
@@ -217,8 +256,35 @@ def _chapter_ok(root: Path, path: Path, name: str, loc: Location, diags: Diagnos
 
 
 def _read_chapter(path: Path, diags: Diagnostics) -> str | None:
-    return text.read(path, diags, MAX_CHAPTER_BYTES, "chapter",
-                     "split it into several chapters, or include code from files")
+    content = text.read(path, diags, MAX_CHAPTER_BYTES, "chapter",
+                        "split it into several chapters, or include code from files", separators=False)
+    if content is not None and content.count("#") > MAX_HEADINGS:
+        line = _heading_past_limit(content)
+        if line:
+            diags.error(Location(path, line), f"more than {MAX_HEADINGS} headings in one chapter",
+                        "split it into several chapters")
+            return None
+    return content
+
+
+def _heading_past_limit(content: str) -> int:
+    """Return the line of heading number MAX_HEADINGS + 1 (ATX headings outside fenced code), else 0.
+
+    Counted before parsing: laying out 100 000 slides would take many minutes before any error.
+    """
+    count, fence = 0, ""
+    for number, line in enumerate(content.split("\n"), 1):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        elif _HEADING.match(line):
+            count += 1
+            if count > MAX_HEADINGS:
+                return number
+    return 0
 
 
 def _check_slide_level(level: int, parsed: list[ParsedChapter], loc: Location, diags: Diagnostics) -> None:
@@ -319,6 +385,5 @@ def _check_links(parsed: list[ParsedChapter], anchors: Anchors, diags: Diagnosti
                 close = difflib.get_close_matches(unquote(target[1:]), sorted(known), n=1)
                 diags.error(loc, f"broken cross-reference '{target}'",
                             f"did you mean '#{close[0]}'?" if close else "link to a heading's anchor, e.g. #error-handling")
-            elif re.match(r"^(file|data|javascript):", target, re.I):
-                diags.error(loc, f"link '{target}' is not allowed", "link to a heading (#anchor) or a web address")
-
+            elif links.problem(target):
+                diags.error(loc, links.problem(target), links.HINT)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import struct
 import textwrap
+import warnings
 from pathlib import Path
 
 from lxml import etree
@@ -189,6 +191,8 @@ def check_image(path: Path, loc: Location, diags: Diagnostics) -> bool:
         diags.error(loc, f"cannot read image '{path.name}': {exc.strerror or exc}")
         return False
     problem = {"PNG": _png_problem, "JPEG": _jpeg_problem, "SVG": _svg_problem}[kind](data)
+    if not problem and kind != "SVG":
+        problem = _decode_problem(data)
     if problem:
         diags.error(loc, f"image '{path.name}' is not a valid {kind} file: {problem}", "re-export the image")
         return False
@@ -261,6 +265,39 @@ def _jpeg_problem(data: bytes) -> str:
             return _pixels_problem(width, height)
         pos += 2 + length
     return "it has no frame header (image size)"
+
+
+def _decode_problem(data: bytes) -> str:
+    """Return why Pillow cannot decode every pixel and chunk of a PNG or JPEG ('' when it can).
+
+    The headers may be fine and the pixel data cut short (a black box in the PDF, a broken picture in the
+    deck), or a compressed text or colour-profile chunk may unpack to far more than it holds; Pillow's
+    limits (PngImagePlugin.MAX_TEXT_CHUNK) turn the latter into an error.
+    """
+    from PIL import Image, ImageFile
+
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it for the whole process when imported
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # e.g. Pillow's DecompressionBombWarning, a truncated EXIF
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises OSError, ValueError, SyntaxError, zlib.error...
+        return _pillow_reason(exc)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return ""
+
+
+def _pillow_reason(exc: Exception) -> str:
+    reason = str(exc).strip() or type(exc).__name__
+    for start, meaning in (("Decompressed data too large", "a metadata chunk unpacks to more than 1 MiB"),
+                           ("image file is truncated", "it is cut short"), ("Truncated File Read", "it is cut short"),
+                           ("cannot identify image file", "its data is not an image Pillow can read")):
+        if reason.lower().startswith(start.lower()):
+            return meaning
+    return reason
 
 
 def _svg_problem(data: bytes) -> str:

@@ -144,3 +144,29 @@ def _relink(node, change: Callable[[m.Link], m.Link | m.Inlines]):
                     changed[f.name] = new
         return replace(node, **changed) if changed else node
     return node
+
+
+# --- which addresses a link may have (the rest are pages of the course, resolved above) ---------------------
+
+SCHEMES = ("http", "https", "mailto")
+HINT = "link to an http, https or mailto address, or to a page or heading of the course (x.md#heading, #heading)"
+
+
+def problem(target: str) -> str:
+    """Return why `target` may not be a link at all ('' when it may, or when `resolve` decides: a relative one).
+
+    Anything but a web or mail address would reach readers as a link to a program or a file share
+    (`smb:`, `ms-msdt:`, `//host/x`); `file:` is not even read as a link by the Markdown parser.
+    """
+    shown = target if len(target) <= 60 else target[:57] + "..."
+    scheme = _SCHEME.match(target)
+    if scheme:
+        name = scheme.group(0)[:-1].lower()
+        if name not in SCHEMES:
+            return f"link '{shown}' uses the '{name}:' scheme"
+        if name != "mailto" and not urlsplit(target).netloc:
+            return f"link '{shown}' has no host"
+        return ""
+    if target.startswith(("//", "\\\\")):
+        return f"link '{shown}' is protocol-relative (it would open a file share or an unknown host)"
+    return ""

@@ -158,11 +158,16 @@ class _DecisionSpec(_DecisionNode):
     title: str = ""
 
 
+MAX_METRIC = 1e15
+"""The largest magnitude of a metric value: differences, ratios and chart scales stay finite and exact enough."""
+
+
 class _MetricRowSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
-    before: float = Field(allow_inf_nan=False)
-    after: float = Field(allow_inf_nan=False)
+    before: float = Field(allow_inf_nan=False, gt=0, le=MAX_METRIC)
+    """Greater than 0: every row shows its change relative to it."""
+    after: float = Field(allow_inf_nan=False, ge=-MAX_METRIC, le=MAX_METRIC)
 
     @field_validator("before", "after", mode="before")
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+import unicodedata
 from pathlib import Path
 
 from ..errors import Diagnostics, Location
@@ -10,8 +13,11 @@ BOM = b"\xef\xbb\xbf"
 
 
 def read(path: Path, diags: Diagnostics, max_bytes: int | None = None, what: str = "file",
-         hint: str = "") -> str | None:
-    """Return the text of `path`, or None after reporting why it cannot be used."""
+         hint: str = "", separators: bool = True) -> str | None:
+    """Return the text of `path`, or None after reporting why it cannot be used.
+
+    With `separators` false, the Unicode line and paragraph separators are refused too (see `SEPARATORS`).
+    """
     try:
         if path.is_dir():
             diags.error(Location(path), f"'{path.name}' is a folder, not a {what}", hint)
@@ -23,10 +29,10 @@ def read(path: Path, diags: Diagnostics, max_bytes: int | None = None, what: str
     except OSError as exc:
         diags.error(Location(path), f"cannot read {what}: {exc.strerror or exc}")
         return None
-    return decode(raw, path, diags)
+    return decode(raw, path, diags, separators)
 
 
-def decode(raw: bytes, path: Path, diags: Diagnostics) -> str | None:
+def decode(raw: bytes, path: Path, diags: Diagnostics, separators: bool = True) -> str | None:
     """Return `raw` decoded as UTF-8 with '\\n' line ends, or None after reporting the first bad byte.
 
     CRLF and lone CR are accepted (editors on Windows and old Macs write them) and become '\\n', so every
@@ -47,7 +53,29 @@ def decode(raw: bytes, path: Path, diags: Diagnostics) -> str | None:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    bad = list(itertools.islice((FORBIDDEN if separators else _FORBIDDEN_OR_SEPARATOR).finditer(text), MAX_REPORTED))
+    for match in bad:
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        diags.error(Location(path, line, col), f"character {character_name(match.group())} is not allowed",
+                    "delete it; a line break is a plain newline" if match.group() in SEPARATORS
+                    else "delete it: no output format can hold it")
+    return None if bad else text
+
+
+#: Characters no output can hold: XML 1.0 forbids C0 controls but tab and newline, U+FFFE/U+FFFF and surrogates.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+#: The Unicode line and paragraph separators: editors do not show them as line breaks, but some parsers take
+#: them as one, so line numbers after them would be wrong. Refused in Markdown (YAML counts them right).
+SEPARATORS = "\u2028\u2029"
+_FORBIDDEN_OR_SEPARATOR = re.compile(FORBIDDEN.pattern[:-1] + SEPARATORS + "]")
+MAX_REPORTED = 10
+
+
+def character_name(char: str) -> str:
+    """Return 'U+XXXX (NAME)' for a character in a message."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
 def _size(limit: int) -> str:

@@ -7,6 +7,7 @@ not (it reads only legacy `kern` tables), so the width measured is at least what
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,13 @@ class Kerning:
         key = (n, left)
         row = self._rows.get(key)
         if row is None:
+            with _LAZY:
+                return self._read_row(n, sub, i, left, key)
+        return row
+
+    def _read_row(self, n: int, sub, i: int, left: str, key: tuple):
+        row = self._rows.get(key)
+        if row is None:
             em = self._em
             if sub.Format == 1:
                 row = {r.SecondGlyph: _x_advance(r.Value1) / em for r in sub.PairSet[i].PairValueRecord}
@@ -61,6 +69,11 @@ class Kerning:
                 row = (sub.ClassDef2.classDefs, [_x_advance(r.Value1) / em for r in records])
             self._rows[key] = row
         return row
+
+
+#: fontTools reads a lazily loaded subtable on first access, and two threads doing so at once (the two handbook
+#: editions lay out in threads of one process) saw a half-read one (AttributeError: PairValueRecord).
+_LAZY = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)

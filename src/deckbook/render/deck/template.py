@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,18 +96,88 @@ def template_path(theme: Theme) -> Path:
 
 
 def read(path: Path) -> Template:
-    """Return the template at `path`; raise RenderError naming the file when it is not a usable package."""
+    """Return the template at `path`; raise RenderError naming the file (and part) when it is not usable.
+
+    The package is checked before anything reads it: sizes (a small file can unpack to gigabytes), entries
+    that are encrypted or compressed in a way PowerPoint does not write, and relationships that point out of
+    the package (a linked picture is fetched by whoever opens the deck).
+    """
     stat = path.stat()
     try:
         return _read(path, stat.st_mtime_ns, stat.st_size)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as exc:
+    except _Broken as exc:
+        part, problem, hint = exc.args
+        raise RenderError([Diagnostic(Location(path), f"slide template{f', part {part}' if part else ''}: {problem}",
+                                      hint or "save it again from PowerPoint as .pptx or .potx")]) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError,
+            zlib.error, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise RenderError([Diagnostic(Location(path), f"cannot read the slide template: {exc}",
                                       "save it again from PowerPoint as .pptx or .potx")]) from None
+
+
+MAX_TEMPLATE_BYTES = 100 * 1024 * 1024
+"""A template file's size on disk."""
+MAX_PART_BYTES = 64 * 1024 * 1024
+"""What one part of a template may unpack to (pictures included)."""
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+"""What a whole template may unpack to."""
+MAX_PARTS = 10_000
+_EXTERNAL_LINKS = ("http", "https", "mailto")  # the only external targets a template may keep: hyperlinks
+_HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+class _Broken(Exception):
+    """A template that cannot be used: (part name or '', what is wrong, what to do or '')."""
+
+
+def _check_package(path: Path, size: int, package: zipfile.ZipFile) -> None:
+    """Raise _Broken when the package is too big, has entries it should not, or links outside itself."""
+    if size > MAX_TEMPLATE_BYTES:
+        raise _Broken("", f"it is {size // (1024 * 1024)} MiB", f"templates may be at most "
+                      f"{MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB; compress its pictures")
+    entries = package.infolist()
+    if len(entries) > MAX_PARTS:
+        raise _Broken("", f"it has {len(entries)} parts", f"a template may have at most {MAX_PARTS}")
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise _Broken(entry.filename, "it is encrypted", "save the template without a password")
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _Broken(entry.filename, f"it is compressed with ZIP method {entry.compress_type}",
+                          "PowerPoint writes stored or deflated parts only: save it again from PowerPoint")
+        total += entry.file_size
+        if entry.file_size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
+            raise _Broken(entry.filename, "it unpacks to more than a template can hold",
+                          f"parts may unpack to {MAX_PART_BYTES // (1024 * 1024)} MiB, a template to "
+                          f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MiB")
+    parts = _Parts(package)
+    for entry in entries:
+        if entry.filename.endswith(".rels"):
+            for rel in parts.rels_file(entry.filename):
+                _check_relationship(entry.filename, rel)
+
+
+def _check_relationship(rels: str, rel: ElementTree.Element) -> None:
+    """Raise _Broken for a relationship that points outside the package, but for a web or mail hyperlink."""
+    if rel.get("TargetMode") != "External":
+        return
+    target, kind = rel.get("Target", ""), rel.get("Type", "").rsplit("/", 1)[-1]
+    scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+    if rel.get("Type") == _HYPERLINK_REL and scheme in _EXTERNAL_LINKS:
+        return
+    shown = target if len(target) <= 80 else target[:77] + "..."
+    if rel.get("Type") == _HYPERLINK_REL:
+        raise _Broken(rels, f"a hyperlink to '{shown}'", "templates may link to http, https and mailto addresses "
+                      "only: remove the link in PowerPoint")
+    raise _Broken(rels, f"a {kind} linked from outside the package: '{shown}'",
+                  "whoever opens the deck would fetch it: embed it instead (PowerPoint: File > Info > "
+                  "Edit Links to Files > Break Link) or remove it")
 
 
 @lru_cache(maxsize=8)  # report() and render() both plan the deck; read each template version once
 def _read(path: Path, mtime_ns: int, size: int) -> Template:
     with zipfile.ZipFile(path) as package:
+        _check_package(path, size, package)
         parts = _Parts(package)
         presentation = parts.xml("ppt/presentation.xml")
         slide_size = presentation.find("p:sldSz", _NS)
@@ -117,14 +188,26 @@ def _read(path: Path, mtime_ns: int, size: int) -> Template:
         for name in masters:
             master = parts.xml(name)
             colours = _Colours(master, parts.xml(parts.target_of_type(name, _THEME_REL)))
-            master_layout = _layout(master, colours, None)
+            master_layout = _layout(master, colours, None, name)
             first_master = first_master or master_layout
             for node in master.iterfind("p:sldLayoutIdLst/p:sldLayoutId", _NS):
-                layouts.append(_layout(parts.xml(parts.target(name, node.get(_RID))), colours, master_layout))
+                part = parts.target(name, node.get(_RID))
+                layouts.append(_layout(parts.xml(part), colours, master_layout, part))
     if first_master is None or not layouts:
-        raise ValueError("it has no slide master or no slide layouts")
-    return Template(path, int(slide_size.get("cx")) / EMU_PER_POINT, int(slide_size.get("cy")) / EMU_PER_POINT,
-                    tuple(layouts), first_master)
+        raise _Broken("ppt/presentation.xml", "it has no slide master or no slide layouts", "")
+    width, height = _emu(slide_size, "cx"), _emu(slide_size, "cy")
+    return Template(path, width, height, tuple(layouts), first_master)
+
+
+def _emu(size: ElementTree.Element | None, axis: str) -> float:
+    """Return one side of the slide size (p:sldSz) in points."""
+    try:
+        value = int(size.get(axis, "")) if size is not None else 0
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise _Broken("ppt/presentation.xml", "it has no valid slide size (p:sldSz)", "")
+    return value / EMU_PER_POINT
 
 
 class _Parts:
@@ -134,24 +217,39 @@ class _Parts:
         self.package = package
 
     def xml(self, name: str) -> ElementTree.Element:
-        return ElementTree.fromstring(self.package.read(name))
+        try:
+            data = self.package.read(name)
+        except KeyError:
+            raise _Broken(name, "the part is missing", "") from None
+        try:
+            return ElementTree.fromstring(data)
+        except ElementTree.ParseError as exc:
+            raise _Broken(name, f"its XML is broken ({exc})", "") from None
+
+    def rels_file(self, name: str) -> list[ElementTree.Element]:
+        return list(self.xml(name).iterfind("rel:Relationship", _NS))
 
     def _rels(self, name: str) -> list[ElementTree.Element]:
         folder, file = posixpath.split(name)
-        rels = self.xml(posixpath.join(folder, "_rels", file + ".rels"))
-        return list(rels.iterfind("rel:Relationship", _NS))
+        return self.rels_file(posixpath.join(folder, "_rels", file + ".rels"))
 
     def target(self, name: str, rid: str | None) -> str:
-        rel = next(r for r in self._rels(name) if r.get("Id") == rid)
-        return posixpath.normpath(posixpath.join(posixpath.dirname(name), rel.get("Target")))
+        rel = next((r for r in self._rels(name) if r.get("Id") == rid), None)
+        if rel is None:
+            raise _Broken(name, f"relationship '{rid}' is missing", "")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(name), rel.get("Target", "")))
 
     def target_of_type(self, name: str, kind: str) -> str:
-        rel = next(r for r in self._rels(name) if r.get("Type") == kind)
-        return posixpath.normpath(posixpath.join(posixpath.dirname(name), rel.get("Target")))
+        rel = next((r for r in self._rels(name) if r.get("Type") == kind), None)
+        if rel is None:
+            raise _Broken(name, f"it has no {kind.rsplit('/', 1)[-1]} relationship", "")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(name), rel.get("Target", "")))
 
 
-def _layout(root: ElementTree.Element, colours: _Colours, master: Layout | None) -> Layout:
+def _layout(root: ElementTree.Element, colours: _Colours, master: Layout | None, part: str) -> Layout:
     """Return a layout (or, with no `master`, the master itself) with inherited positions resolved."""
+    if root.find("p:cSld", _NS) is None:
+        raise _Broken(part, "it has no common slide data (p:cSld)", "")
     placeholders = []
     for shape in root.iterfind("p:cSld/p:spTree/p:sp", _NS):
         ph = shape.find("p:nvSpPr/p:nvPr/p:ph", _NS)
@@ -176,7 +274,10 @@ def _box(shape: ElementTree.Element) -> Box | None:
     off, ext = xfrm.find("a:off", _NS), xfrm.find("a:ext", _NS)
     if off is None or ext is None:
         return None
-    x, y, w, h = (int(v) / EMU_PER_POINT for v in (off.get("x"), off.get("y"), ext.get("cx"), ext.get("cy")))
+    try:
+        x, y, w, h = (int(v) / EMU_PER_POINT for v in (off.get("x"), off.get("y"), ext.get("cx"), ext.get("cy")))
+    except (TypeError, ValueError):  # a position left out or not a number: as if there were none
+        return None
     return Box(x, y, w, h)
 
 

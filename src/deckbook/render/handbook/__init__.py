@@ -18,7 +18,9 @@ import json
 import logging
 import mimetypes
 import os
+import re
 import time
+import traceback
 import warnings
 from collections import OrderedDict
 from concurrent.futures import Executor
@@ -30,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from .engine import notes  # first: imports WeasyPrint without its import-time warning
 from weasyprint import CSS, HTML
@@ -42,6 +45,7 @@ from ... import __version__, cache, epoch, highlight
 from ...errors import Diagnostic, Location, RenderError
 from ...model import Course
 from ...options import Options
+from ...paths import confined
 from ...theme import SHIPPED_THEMES, Colours, Theme
 from ..common import fontchain, fontmetrics
 from ..common.colours import tints
@@ -86,9 +90,8 @@ def _document(course: Course, theme: Theme, options: Options):
     body = writer.body(course, layout(theme, options), words, edition)
     subject = " \u2014 ".join(p for p in (meta.subtitle, f"{words.version} {meta.version}") if p)
     logo = theme.spec.logo
-    template = _environment(tuple(_template_dirs(theme))).get_template(TEMPLATE)
     page = partial(
-        template.render,
+        _render_template, tuple(_template_dirs(theme)),
         meta=meta,
         words=words,
         date=meta.date.isoformat(),
@@ -99,7 +102,7 @@ def _document(course: Course, theme: Theme, options: Options):
         trainer=trainer,
         edition_title={"trainer": words.trainer_edition, "solutions": words.solutions}.get(edition, ""),
         schedule=body.schedule,
-        logo=logo.as_uri() if logo else "",
+        logo=virtual_uri(logo, (course.root, *theme.folders)) if logo else "",
         page_start=None,
     )
     return body, page
@@ -134,15 +137,55 @@ def _template_dirs(theme: Theme) -> list[Path]:
 
 @lru_cache(maxsize=16)
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """Return the Jinja2 environment of one theme (its template path): strict, autoescaping."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+    """Return the Jinja2 environment of one theme (its template path): sandboxed, strict, autoescaping.
+
+    A theme is data shared between trainers, not code: templates run in Jinja2's immutable sandbox (no
+    `lipsum.__globals__`, no attribute beginning with `_`, no mutation) and see only what `_document`
+    passes them, not even Jinja2's default globals.
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=_ConfinedLoader([str(d) for d in dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals.clear()
+    return env
+
+
+def _render_template(dirs: tuple[Path, ...], **values) -> str:
+    """Return the theme's handbook template rendered with `values`; a template's mistake is a RenderError."""
+    try:
+        return _environment(dirs).get_template(TEMPLATE).render(**values)
+    except jinja2.TemplateError as exc:
+        raise RenderError([Diagnostic(_template_location(exc, dirs), f"handbook template: {exc.message or exc}",
+                                      "a template may only show the values deckbook passes (meta, words, toc, ...)")
+                           ]) from None
+
+
+def _template_location(exc: jinja2.TemplateError, dirs: tuple[Path, ...]) -> Location:
+    """Return where in the theme's templates `exc` happened (a syntax error knows; a runtime one has a frame)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        frames = traceback.extract_tb(exc.__traceback__)
+        found = [f for f in frames if f.filename.endswith(".j2")]
+        if found:
+            filename, line = found[-1].filename, found[-1].lineno
+    return Location(Path(filename), line or 1) if filename else Location(dirs[0] / TEMPLATE)
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A template loader that refuses a template whose real path (symbolic links followed) leaves its theme."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        assert filename is not None
+        if confined(Path(filename), [Path(d).parent for d in self.searchpath]) is None:
+            raise RenderError([Diagnostic(Location(Path(filename)), f"template '{template}' links outside its theme",
+                                          "a theme's files must live inside its folder; copy the file in")])
+        return source, filename, uptodate
 
 
 # --- CSS ---------------------------------------------------------------------------------------------
@@ -220,6 +263,9 @@ def _stylesheet_paths(theme: Theme, options: Options, *extra: str) -> tuple[Path
         if path is None:
             raise RenderError([Diagnostic(Location(theme.root / "theme.yaml"), f"stylesheet '{name}' not found",
                                           f"looked in {', '.join(str(d) for d in _template_dirs(theme))}")])
+        if confined(path, [path.parent.parent]) is None:
+            raise RenderError([Diagnostic(Location(path), f"stylesheet '{name}' links outside its theme",
+                                          "a theme's files must live inside its folder; copy the file in")])
         paths.append(path)
     return tuple(paths)
 
@@ -256,10 +302,28 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
     problems = [(level, message) for layout in layouts for level, message in layout.log
                 if level >= logging.ERROR or options.strict]
     if problems:
-        raise RenderError([Diagnostic(Location(course.root), f"WeasyPrint: {message}",
-                                      severity="error" if level >= logging.ERROR else "warning")
-                           for level, message in dict.fromkeys(problems)])
+        raise RenderError([_logged(message, level, body.files, course, theme) for level, message in dict.fromkeys(problems)])
     return out
+
+
+_LOGGED_URL = re.compile(r"'(file:[^']+)'")
+
+
+def _logged(message: str, level: int, files: Mapping[Path, Location], course: Course, theme: Theme) -> Diagnostic:
+    """Return what WeasyPrint logged as a diagnostic at the line that named the file it is about.
+
+    WeasyPrint names a file by URL ("Failed to load image at 'file:///…/x.svg': …"), sometimes with no reason.
+    """
+    where = Location(course.root / "course.yaml")
+    found = _LOGGED_URL.search(message)
+    if found:
+        roots = (course.root, *theme.folders)
+        path = real_path(Path(url2pathname(unquote(urlsplit(found.group(1)).path))), roots).resolve()
+        where = files.get(path) or (Location(theme.root / "theme.yaml") if path == theme.spec.logo else where)
+        message = message.replace(found.group(1), path.name)
+    if message.rstrip().endswith(":"):
+        message = message.rstrip() + " (WeasyPrint gave no reason: open the file in a browser to see what is wrong)"
+    return Diagnostic(where, f"WeasyPrint: {message}", severity="error" if level >= logging.ERROR else "warning")
 
 
 @contextlib.contextmanager
@@ -345,7 +409,7 @@ def _styles(course: Course, theme: Theme, options: Options) -> dict[str, _Style]
     # The fallback fonts the course needs are installed outside the theme: the fetcher serves those files.
     font_files = tuple(dict.fromkeys(f for font in fallback for f in (font.file, font.bold) if f is not None))
     roots = (course.root, *theme.folders, *font_files)
-    base_url = course.root.resolve().as_uri() + "/"
+    base_url = virtual_uri(course.root, roots) + "/"
     # Font files shape every page but are named in `tokens` by path only: their digests go in too.
     fonts = "/*" + _files_digest(frozenset((*theme.files, *font_files))) + "*/\n"
 
@@ -375,17 +439,40 @@ def _loaded(style: _Style) -> _Loaded:
         _LOADED.move_to_end(style)
     else:
         fetcher = SandboxFetcher(style.roots)
-        fonts = FontConfiguration()
+        fonts = _theme_fonts_only()
         with _collect_log() as records:
             try:  # a stylesheet's @import is fetched now
                 sheets = [CSS(string=style.tokens, url_fetcher=fetcher, font_config=fonts)]
-                sheets += [CSS(filename=path, url_fetcher=fetcher, font_config=fonts) for path in style.sheets]
+                sheets += [CSS(string=path.read_text(encoding="utf-8"), base_url=virtual_uri(path, style.roots),
+                               url_fetcher=fetcher, font_config=fonts) for path in style.sheets]
             except FatalURLFetchingError:
                 raise _Refused(tuple(fetcher.refused)) from None
         _LOADED[style] = fonts, sheets, fetcher, tuple((r.levelno, r.getMessage()) for r in records)
         while len(_LOADED) > _LOADED_MAX:
             _LOADED.popitem(last=False)
     return _LOADED[style]
+
+
+THEME_FONTS_ONLY = Path(__file__).with_name("theme-fonts-only.conf")
+
+
+def _theme_fonts_only() -> FontConfiguration:
+    """Return a font configuration that knows the theme's fonts only (no system font can be embedded).
+
+    WeasyPrint's FontConfiguration loads fontconfig's configuration when made, from FONTCONFIG_FILE: pointed
+    at a configuration without font folders, only the theme's @font-face fonts are there.
+    """
+    before = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(THEME_FONTS_ONLY)
+    try:
+        with warnings.catch_warnings():  # "No fonts configured in FontConfig": that is the point
+            warnings.filterwarnings("ignore", "No fonts configured in FontConfig", UserWarning)
+            return FontConfiguration()
+    finally:  # only this configuration: programs started later (LibreOffice) see the system's fonts
+        if before is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = before
 
 
 def _lay_out(task: book.Task, styles: dict[str, _Style], source_date: str) -> book.Layout:
@@ -429,6 +516,34 @@ def _lay_out(task: book.Task, styles: dict[str, _Style], source_date: str) -> bo
 
 
 
+VIRTUAL = Path("/deckbook-files")
+"""Where the course (`course/`) and the theme's folders (`theme1/` ...) appear in the URLs a document holds.
+
+WeasyPrint names an image after the MD5 of its URL: with real paths, the same course built in two folders
+gave two different PDFs. The fetcher maps these URLs back to the real files."""
+
+
+def virtual_uri(path: Path, roots: tuple[Path, ...]) -> str:
+    """Return the URL of `path` under VIRTUAL when it lies in one of `roots` (course first), else its own."""
+    real = path.resolve()
+    for index, root in enumerate(roots):
+        if real.is_relative_to(root.resolve()):
+            name = "course" if index == 0 else f"theme{index}"
+            return (VIRTUAL / name / real.relative_to(root.resolve())).as_uri().rstrip("/")
+    return real.as_uri()
+
+
+def real_path(named: Path, roots: tuple[Path, ...]) -> Path:
+    """Return the real path of a path under VIRTUAL (see `virtual_uri`); any other path as it is."""
+    if not named.is_relative_to(VIRTUAL) or named == VIRTUAL:
+        return named
+    top, *rest = named.relative_to(VIRTUAL).parts
+    index = 0 if top == "course" else int(top[5:]) if top[5:].isdigit() and top.startswith("theme") else -1
+    if not 0 <= index < len(roots):
+        return named
+    return roots[index].joinpath(*rest)
+
+
 class SandboxFetcher(URLFetcher):
     """A URL fetcher that serves files inside the given folders, `data:` URLs, and nothing else.
 
@@ -446,7 +561,7 @@ class SandboxFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            named = Path(url2pathname(unquote(urlsplit(url).path)))
+            named = real_path(Path(url2pathname(unquote(urlsplit(url).path))), self.roots)
             path = named.resolve()
             if not any(path.is_relative_to(root) for root in self.roots):
                 self._refuse(path, f"file outside the course and theme folders: {named}",

@@ -30,7 +30,7 @@ class CodePiece:
 
     def size(self, ctx: Context, width: float, sizes: Sizes) -> float:
         """Return the size for the whole block: the slide's code size, smaller if a line is too wide."""
-        longest = max(_line_lengths(self.block)) + _number_width(self.block)
+        longest = _longest(self.block.code, self.block.language) + _number_width(self.block)
         size = sizes.code
         while size > ctx.deck.min_code_size and _columns(ctx, width, size) < longest:
             size -= SIZE_STEP
@@ -44,7 +44,8 @@ class CodePiece:
 
     def height(self, ctx: Context, width: float, sizes: Sizes) -> float:
         size = self.size(ctx, width, sizes)
-        rows = sum(len(r) for r in self._rows(ctx, width, size))
+        before = _rows_before(ctx, self.block, _columns(ctx, width, size))
+        rows = before[self.end] - before[self.start]
         return self._title_h(ctx, size) + 2 * _pad_y(size) + rows * ctx.pitch(size)
 
     def min_height(self, ctx: Context, width: float, sizes: Sizes) -> float:
@@ -54,13 +55,13 @@ class CodePiece:
         """Return the lines that fit and the rest, cut near this slide's share of an even split (so the last
         slide never holds a line or two), at a blank line there when there is one."""
         size = self.size(ctx, width, sizes)
-        rows = [len(r) for r in self._rows(ctx, width, size)]
-        total, capacity = sum(rows), self._capacity(ctx, size, avail)
-        used: dict[int, int] = {}  # rows up to each line end that fits
-        for offset, count in enumerate(rows):
-            if used.get(self.start + offset, 0) + count > capacity:
+        before = _rows_before(ctx, self.block, _columns(ctx, width, size))
+        total, capacity = before[self.end] - before[self.start], self._capacity(ctx, size, avail)
+        used: dict[int, int] = {}  # rows up to each line end that fits (only those: a split costs what fits)
+        for end in range(self.start + 1, self.end + 1):
+            if before[end] - before[self.start] > capacity:
                 break
-            used[self.start + offset + 1] = used.get(self.start + offset, 0) + count
+            used[end] = before[end] - before[self.start]
         ends = [e for e in used if e < self.end]
         if not ends or ends[-1] - self.start < min(3, self.end - self.start - 1):
             return None
@@ -69,9 +70,10 @@ class CodePiece:
         share = math.ceil(total / slides)
         target = next((e for e in ends if used[e] >= share), ends[-1])
         low = max(0.8 * share, total - (slides - 1) * full)  # cut lower and the rest needs another slide
-        cut = _best_break(self.block.lines, [e for e in ends if used[e] >= low] or ends[-1:], target)
+        lines = _lines(self.block.code)
+        cut = _best_break(lines, [e for e in ends if used[e] >= low] or ends[-1:], target)
         rest = cut
-        while rest < self.end - 1 and not self.block.lines[rest].strip():
+        while rest < self.end - 1 and not lines[rest].strip():
             rest += 1  # a continuation slide does not open with a blank line
         return replace(self, end=cut), replace(self, start=rest)
 
@@ -130,7 +132,7 @@ def _number_width(block: model.CodeBlock) -> int:
     """Return the columns taken by line numbers (digits and a space), 0 without numbers."""
     if block.linenums is None:
         return 0
-    return len(str(block.linenums + len(block.lines) - 1)) + 1
+    return len(str(block.linenums + len(_lines(block.code)) - 1)) + 1
 
 
 def _columns(ctx: Context, width: float, size: float) -> int:
@@ -142,9 +144,24 @@ def _tokens(block: model.CodeBlock) -> list[list[highlight.Span]]:
     return _tokenize(block.code, block.language)
 
 
-def _line_lengths(block: model.CodeBlock) -> list[int]:
+def _line_lengths(block: model.CodeBlock) -> tuple[int, ...]:
     """Return the columns each line takes as shown (tabs expanded by the lexer, wide characters count 2)."""
-    return [sum(map(codewrap.columns, "".join(span.text for span in line))) for line in _tokens(block)]
+    return _lengths(block.code, block.language)
+
+
+@lru_cache(maxsize=256)  # `CodeBlock.lines` splits the code at every call: a split block asks at every piece
+def _lines(code: str) -> tuple[str, ...]:
+    return tuple(code.split("\n"))
+
+
+@lru_cache(maxsize=256)
+def _longest(code: str, language: str) -> int:
+    return max(_lengths(code, language), default=0)
+
+
+@lru_cache(maxsize=256)  # every piece of a split block asks again: measure the block once
+def _lengths(code: str, language: str) -> tuple[int, ...]:
+    return tuple(sum(map(codewrap.columns, "".join(span.text for span in line))) for line in _tokenize(code, language))
 
 
 @lru_cache(maxsize=256)  # a split code block is laid out piece by piece; lex it once
@@ -154,11 +171,27 @@ def _tokenize(code: str, language: str) -> list[list[highlight.Span]]:
 
 def _code_rows(ctx: Context, block: model.CodeBlock, index: int, columns: int) -> list[tuple[CodeRun, ...]]:
     """Return source line `index` as visual rows (cut once per width, then remembered in `ctx`)."""
-    key = (block, index, columns)
+    key = (id(block), index, columns)  # hashing the block would hash all its lines: once per line, quadratic
     rows = ctx.code_rows.get(key)
     if rows is None:
         rows = ctx.code_rows[key] = _cut_code_line(ctx, block, index, columns)
     return rows
+
+
+def _rows_before(ctx: Context, block: model.CodeBlock, columns: int) -> list[int]:
+    """Return, for each line index i (and the end), how many visual rows the lines before i take at `columns`.
+
+    Every piece of a split block asks for its height and where to split: with these sums each answer costs
+    the lines that fit on one slide, not the lines left, so a long block is laid out in linear time.
+    """
+    key = (id(block), "before", columns)
+    before = ctx.code_rows.get(key)
+    if before is None:
+        before = [0]
+        for index in range(len(_lines(block.code))):
+            before.append(before[-1] + len(_code_rows(ctx, block, index, columns)))
+        ctx.code_rows[key] = before
+    return before
 
 
 def _cut_code_line(ctx: Context, block: model.CodeBlock, index: int, columns: int) -> list[tuple[CodeRun, ...]]:
