@@ -139,7 +139,8 @@ def test_slides_have_titles_in_title_placeholders_and_16_9_size(tmp_path, theme)
         slide("", para("After a horizontal rule.")),
     ))
     assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
-    assert titles(prs) == ["Rust for Backend Developers", "Basics", "Routing", ""]
+    # The untitled slide's title is hidden: there for screen readers and the outline, not on the slide.
+    assert titles(prs) == ["Rust for Backend Developers", "Basics", "Routing", "Routing (cont.)"]
     cover = prs.slides[0]
     assert cover.slide_layout.name == "Title Slide"
     assert any("REST APIs in Rust" in t for t in shape_texts(cover))
@@ -147,7 +148,7 @@ def test_slides_have_titles_in_title_placeholders_and_16_9_size(tmp_path, theme)
     assert any("Ada Lovelace, Alan Turing" in t for t in shape_texts(cover))
     assert prs.slides[1].slide_layout.name == "Section Header"
     assert prs.slides[2].shapes.title.is_placeholder
-    assert prs.slides[3].shapes.title is None
+    assert prs.slides[3].shapes.title.element.nvSpPr.cNvPr.get("hidden") == "1"
     assert "After a horizontal rule." in shape_texts(prs.slides[3])
 
 
@@ -251,7 +252,7 @@ def test_long_code_splits_onto_cont_slides_with_continuous_line_numbers(tmp_path
     prs = render(tmp_path, theme, course(slide("Long listing", code(lines, linenums=1, line=7))))
     names = titles(prs)[1:]
     assert len(names) >= 3
-    assert names[0] == "Long listing" and all(n == "Long listing (cont.)" for n in names[1:])
+    assert names == ["Long listing", "Long listing (cont.)"] + [f"Long listing (cont. {n})" for n in range(2, len(names))]
     numbers = [n for s in list(prs.slides)[1:] for n in line_numbers(s)]
     assert numbers == list(range(1, 151))
     for s in list(prs.slides)[2:]:  # cut at blank lines (every 10th) where possible
@@ -324,7 +325,9 @@ def test_twelve_row_table_splits_with_header_repeated(tmp_path, theme):
 def test_decision_tree_of_25_nodes_is_native_shapes_inside_the_slide(tmp_path, theme):
     root = tree(12)
     prs = render(tmp_path, theme, course(slide("Choose", m.DecisionTree(root, "Which store?", loc(9)))))
-    s = prs.slides[1]
+    group = next(sh for sh in prs.slides[1].shapes if sh.shape_type == MSO_SHAPE_TYPE.GROUP)
+    assert group.name == "Decision tree" and group.element.nvGrpSpPr.cNvPr.get("descr").startswith("Decision tree: ")
+    s = group  # the tree's shapes are one group (which carries the alternative text)
     nodes = [sh for sh in s.shapes if sh.name in ("Question", "Answer")]
     connectors = [sh for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.LINE or sh.element.tag == qn("p:cxnSp")]
     assert len(nodes) == 25 and len(connectors) == 24
@@ -421,11 +424,27 @@ def test_slide_numbers_and_footers_on_every_slide_but_the_title(tmp_path, theme)
         assert field.findtext(qn("a:t")) == str(number)
 
 
-def test_notes_are_plain_text(tmp_path, theme):
+def test_notes_keep_their_text(tmp_path, theme):
     prs = render(tmp_path, theme, full_course(tmp_path))
     assert prs.slides[1].notes_slide.notes_text_frame.text == "Say hello."
     assert prs.slides[2].notes_slide.notes_text_frame.text == "Explain it.\n• first\n• second\ncargo run"
     assert not prs.slides[3].has_notes_slide
+
+
+def test_notes_keep_bold_italic_code_and_links_with_a_language(tmp_path, theme):
+    notes = (para("Stress ", m.Strong((m.Text("this"),)), ", ", m.Emph((m.Text("gently"),)), ", run ",
+                  m.Code("cargo test"), " and see ", m.Link((m.Text("the book"),), "https://doc.rust-lang.org/book/"),
+                  "."),
+             code("fn main() {}"))
+    prs = render(tmp_path, theme, course(slide("Notes", para("x"), notes=notes)))
+    frame = prs.slides[1].notes_slide.notes_text_frame
+    runs = {r.text: r for p in frame.paragraphs for r in p.runs}
+    assert runs["this"].font.bold and not runs["Stress "].font.bold
+    assert runs["gently"].font.italic
+    assert runs["cargo test"].font.name == theme.spec.fonts.mono.family
+    assert runs["fn main() {}"].font.name == theme.spec.fonts.mono.family  # code: its own monospace line
+    assert runs["the book"].hyperlink.address == "https://doc.rust-lang.org/book/"
+    assert all(r._r.rPr.get("lang") == "en" for r in runs.values())
 
 
 def test_core_properties_come_from_the_course(tmp_path, theme):

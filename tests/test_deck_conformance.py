@@ -206,3 +206,145 @@ def test_openxml_audit_finds_no_error(built):
 
     result = openxml_audit.validate_pptx(built)
     assert result.is_valid, [str(e) for e in result.errors][:5]
+
+
+# --- PowerPoint's accessibility rules ----------------------------------------------------------------
+
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+DECORATIVE = ("{http://schemas.openxmlformats.org/drawingml/2006/main}extLst/"
+              "{http://schemas.openxmlformats.org/drawingml/2006/main}ext[@uri='{C183D7F6-B498-43B3-948B-1728B52AA6E4}']/"
+              "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative[@val='1']")
+SHAPES = (P + "sp", P + "pic", P + "graphicFrame", P + "grpSp", P + "cxnSp")
+
+
+def slides(pptx: Path):
+    """Yield (part name, slide element) in presentation order."""
+    with zipfile.ZipFile(pptx) as z:
+        names = sorted((n for n in z.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)),
+                       key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()))
+        for name in names:
+            yield name, etree.fromstring(z.read(name))
+
+
+def title_of(shape) -> str | None:
+    """Return the text of a title placeholder shape, None for any other shape."""
+    ph = shape.find(f"{P}nvSpPr/{P}nvPr/{P}ph")
+    if ph is None or ph.get("type") not in ("title", "ctrTitle"):
+        return None
+    return "".join(shape.itertext()).strip()
+
+
+def c_nv_pr(shape):
+    return shape.find(f"./*/{P}cNvPr")
+
+
+def accessibility_violations(pptx: Path) -> list[str]:
+    """Return every violation of the rules PowerPoint's accessibility checker applies to a deck."""
+    problems = []
+    titles: dict[str, str] = {}
+    for part, slide in slides(pptx):
+        tree = slide.find(f"{P}cSld/{P}spTree")
+        shapes = [el for el in tree if el.tag in SHAPES]
+        found = [(i, t) for i, t in ((i, title_of(s)) for i, s in enumerate(shapes)) if t is not None]
+        if not found or not found[0][1]:
+            problems.append(f"{part}: missing slide title")
+        else:
+            index, title = found[0]
+            if title in titles:
+                problems.append(f"{part}: title {title!r} repeats {titles[title]}")
+            titles.setdefault(title, part)
+            if index != 0:
+                problems.append(f"{part}: reading order: the title is shape {index + 1}, not the first")
+        for shape in tree.iter(*SHAPES):
+            props = c_nv_pr(shape)
+            text = "".join(t.text or "" for t in shape.iter(A + "t")).strip()
+            decorative = props.find(DECORATIVE) is not None
+            described = bool(props.get("descr", "").strip())
+            needs = shape.tag != P + "sp" or not text  # pictures, charts, tables, groups, lines, empty shapes
+            if shape.tag == P + "sp" and shape.find(f"{P}nvSpPr/{P}nvPr/{P}ph") is not None:
+                needs = False  # a placeholder: its text is its content
+            if shape.getparent().tag == P + "grpSp" and c_nv_pr(shape.getparent()).get("descr"):
+                needs = needs and shape.tag != P + "sp"  # inside a described group: only lines and pictures
+            if needs and not (decorative or described):
+                problems.append(f"{part}: {etree.QName(shape).localname} {props.get('name')!r}: "
+                                "no alternative text and not marked decorative")
+    with zipfile.ZipFile(pptx) as z:
+        for part in z.namelist():
+            if re.fullmatch(r"ppt/(slides/slide|notesSlides/notesSlide)\d+\.xml", part):
+                root = etree.fromstring(z.read(part))
+                for run in root.iter(A + "r", A + "fld"):
+                    rpr = run.find(A + "rPr")
+                    if rpr is None or not rpr.get("lang"):
+                        problems.append(f"{part}: run {''.join(run.itertext())[:30]!r} has no language")
+    return problems
+
+
+def test_the_deck_passes_powerpoints_accessibility_rules(built):
+    problems = accessibility_violations(built)
+    assert not problems, f"{len(problems)} violation(s):\n" + "\n".join(problems[:40])
+
+
+def test_the_accessibility_rules_catch_what_they_check(tmp_path):
+    """An untitled slide with an undescribed picture-less rectangle and a run without a language fails."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE
+
+    prs = Presentation()
+    for _ in range(2):
+        slide = prs.slides.add_slide(prs.slide_layouts[5])  # Title Only
+        slide.shapes.title.text = "Same"
+    slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, 100, 100)
+    box = slide.shapes.add_textbox(0, 0, 100, 100)
+    box.text_frame.text = "no lang"
+    bare = prs.slides.add_slide(prs.slide_layouts[6])  # Blank: no title
+    bare.shapes.add_textbox(0, 0, 10, 10)
+    prs.save(str(tmp_path / "bad.pptx"))
+    found = "\n".join(accessibility_violations(tmp_path / "bad.pptx"))
+    assert "slide3.xml: missing slide title" in found
+    assert "title 'Same' repeats" in found
+    assert "sp 'Rectangle 2': no alternative text" in found
+    assert "'no lang' has no language" in found
+
+
+def shown_on_slides(node):
+    """Yield every block inside `node` (a block or a tuple of them) that the deck shows."""
+    import dataclasses
+
+    from deckbook import model
+
+    if isinstance(node, tuple):
+        for item in node:
+            yield from shown_on_slides(item)
+    elif dataclasses.is_dataclass(node) and not (isinstance(node, model.Only) and node.target == "handbook"):
+        yield node
+        for field in dataclasses.fields(node):
+            if field.name != "notes":
+                yield from shown_on_slides(getattr(node, field.name))
+
+
+def test_alt_texts_are_the_handbooks(built, request):
+    """Charts, diagrams and pictures on the slides say what the handbook says for them (one function)."""
+    from deckbook import model
+    from deckbook.render.common import alt
+    from deckbook.render.common.labels import labels
+
+    name = request.node.callspec.params["built"][0]
+    course = load_course(COURSES[name])
+    words = labels(course.meta.language)
+    expected = set()
+    for chapter in course.chapters:
+        if chapter.handbook_only:
+            continue
+        for block in (b for s in chapter.slides for b in shown_on_slides(s.blocks)):
+            if isinstance(block, model.Metrics) and block.rows:
+                expected.add(alt.chart(block, words))
+            elif isinstance(block, model.DecisionTree):
+                expected.add(alt.decision_tree(block.root, words))
+            elif isinstance(block, model.Image):
+                expected.add(alt.image(block))
+    found = {c_nv_pr(shape).get("descr") for _, slide in slides(built)
+             for shape in slide.iter(P + "pic", P + "graphicFrame", P + "grpSp")
+             if shape.find(f".//{{http://schemas.openxmlformats.org/drawingml/2006/chart}}chart") is not None
+             or shape.tag != P + "graphicFrame"}
+    assert expected and expected <= found, expected - found

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from deckbook import model
+from deckbook.render.common import alt
 from deckbook.errors import Location, RenderError
 from deckbook.model import (
     Answer, BlockQuote, BulletList, Callout, Chapter, Code, CodeBlock, Columns, Course, CourseMeta,
@@ -471,7 +472,7 @@ def test_decision_tree_is_a_labelled_vector_drawing(theme):
 
 def test_describe_tree_reads_as_text():
     tree = Question("Async?", Answer("Axum"), Question("Tiny?", Answer("std"), Answer("Actix")))
-    assert svg.describe_tree(tree) == "Async? yes: Axum; no: Tiny? yes: std; no: Actix"
+    assert alt.describe_tree(tree) == "Async? yes: Axum; no: Tiny? yes: std; no: Actix"
 
 
 def test_a_wide_tree_is_shrunk_to_the_text_width(theme):

@@ -27,6 +27,8 @@ class Labels:
     code: str = "code"
     decision_tree: str = "Decision tree"
     chart: str = "Bar chart"
+    table: str = "Table"
+    rows: str = "rows"
     metric: str = "Metric"
     change: str = "Change"
     yes: str = "yes"
@@ -56,7 +58,7 @@ LABELS = {
     "de": Labels(contents="Inhalt", trainer_notes="Hinweise für Trainer", trainer_edition="Trainer-Ausgabe",
                  date="Datum", authors="Autoren", tip="Tipp", note="Hinweis", warning="Warnung",
                  cont="(Forts.)", see="siehe", page="Seite", code="Code", decision_tree="Entscheidungsbaum",
-                 chart="Balkendiagramm", metric="Messgröße", change="Änderung", yes="ja", no="nein",
+                 chart="Balkendiagramm", table="Tabelle", rows="Zeilen", metric="Messgröße", change="Änderung", yes="ja", no="nein",
                  faster="schneller", slower="langsamer", better="besser", worse="schlechter",
                  does_not_compile="kompiliert nicht",
                  exercise="Übung", solution="Lösung", solutions="Lösungen", objectives="Lernziele",
@@ -64,7 +66,7 @@ LABELS = {
                  recap="Zusammenfassung", time="Zeit", topic="Thema", duration="Dauer"),
     "fr": Labels(contents="Sommaire", trainer_notes="Notes du formateur", trainer_edition="Édition formateur",
                  authors="Auteurs", tip="Astuce", warning="Attention", cont="(suite)", see="voir",
-                 decision_tree="Arbre de décision", chart="Diagramme en barres", metric="Mesure",
+                 decision_tree="Arbre de décision", chart="Diagramme en barres", table="Tableau", rows="lignes", metric="Mesure",
                  change="Variation", yes="oui", no="non",
                  faster="plus rapide", slower="plus lent", better="meilleur", worse="pire",
                  does_not_compile="ne compile pas",

@@ -15,8 +15,8 @@ from ..common.colours import tints
 from .pieces.figures import BAR_GAP, chart_decimals
 
 
-def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
-    """Add a clustered column chart of `frame.metrics`: one category per row, before and after series."""
+def draw(slide: Slide, frame: ChartFrame, theme: Theme):
+    """Add a clustered column chart of `frame.metrics` (one category per row, before and after series); return it."""
     metrics, colors = frame.metrics, theme.spec.colors
     values = [v for row in metrics.rows for v in (row.before, row.after)]
     # Labels as `pieces.chart_number` measures them; ticks grouped where no decimal would be shown.
@@ -56,6 +56,7 @@ def draw(slide: Slide, frame: ChartFrame, theme: Theme) -> None:
     unit = f'" {_quote(metrics.unit)}"' if metrics.unit else ""
     axis.tick_labels.number_format = ticks_format + unit
     axis.tick_labels.number_format_is_linked = False
+    return shape
 
 
 def _quote(text: str) -> str:

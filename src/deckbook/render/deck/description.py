@@ -8,14 +8,18 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from .xml import DECORATIVE_EXT
+
 
 def describe(path: Path) -> str:
     """Return one block per slide: layout, title, every shape with its text and run colours, the notes."""
     prs = Presentation(str(path))
     out = [f"deck {prs.slide_width.pt:g}x{prs.slide_height.pt:g} pt"]
     for number, slide in enumerate(prs.slides, start=1):
-        title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
-        out.append(f"slide {number} [{slide.slide_layout.name}] {title!r}")
+        title_shape = slide.shapes.title
+        title = title_shape.text_frame.text if title_shape is not None else ""
+        hidden = " (hidden)" if title_shape is not None and _c_nv_pr(title_shape).get("hidden") == "1" else ""
+        out.append(f"slide {number} [{slide.slide_layout.name}] {title!r}{hidden}")
         for shape in slide.shapes:
             out.extend("  " + line for line in _shape(shape))
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame.text:
@@ -23,8 +27,25 @@ def describe(path: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+def _c_nv_pr(shape):
+    return shape.element.find(f"./*/{qn('p:cNvPr')}")
+
+
+def _accessibility(shape) -> str:
+    """Return what a screen reader is told about a shape: its alternative text, or that it is decorative."""
+    c_nv_pr = _c_nv_pr(shape)
+    if c_nv_pr is None:
+        return ""
+    if c_nv_pr.find(f"{qn('a:extLst')}/{qn('a:ext')}[@uri='{DECORATIVE_EXT}']") is not None:
+        return " decorative"
+    descr = c_nv_pr.get("descr")
+    return f" descr={descr!r}" if descr else ""
+
+
 def _shape(shape) -> list[str]:
-    head = f"{_kind(shape)} {shape.name!r}"
+    head = f"{_kind(shape)} {shape.name!r}{_accessibility(shape)}"
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        return [head, *("  " + line for inner in shape.shapes for line in _shape(inner))]
     if shape.has_chart:
         chart = shape.chart
         series = ", ".join(f"{s.name}={list(s.values)}" for s in chart.plots[0].series)
@@ -35,7 +56,7 @@ def _shape(shape) -> list[str]:
             lines.append("  | " + " | ".join(_paragraphs(cell.text_frame, inline=True) for cell in row.cells))
         return lines
     if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
-        return [f"{head} alt={shape._element.nvPicPr.cNvPr.get('descr', '')!r}"]
+        return [head]
     if not shape.has_text_frame or not shape.text_frame.text:
         return [head]
     return [head, *("  " + p for p in _paragraphs(shape.text_frame).split("\n"))]

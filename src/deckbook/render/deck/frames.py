@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal, Union
 
 from ...errors import Diagnostic, Location
-from ...model import Metrics
+from ...model import Answer, Metrics, Question
 from ..common.tree import TreeLayout
 
 
@@ -46,6 +46,10 @@ class Run:
     underline: bool = False
     script: int = 0  # percent of the size the text is raised (superscript) or lowered (subscript, negative)
     highlight: str | None = None  # a background colour behind the text (<mark>, <kbd>)
+
+
+#: A line of speaker notes: runs keep their bold, italic, code and links in the notes pane.
+NotesLine = tuple[Run, ...]
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class ImageFrame:
     box: Box
     path: Path
     alt: str
+    """What the picture shows, for screen readers (`render.common.alt.image`)."""
     loc: Location | None = None  # where the course shows it (an SVG that cannot be rendered is an error there)
 
 
@@ -138,7 +143,10 @@ class MathFrame:
 
 @dataclass(frozen=True)
 class RectFrame:
-    """A plain rectangle: a callout's background, a highlight band, a quote's bar, a placeholder."""
+    """A plain rectangle: a callout's background, a highlight band, a quote's bar, a placeholder.
+
+    It carries no meaning of its own (the text beside it does): the deck marks it decorative.
+    """
 
     box: Box
     fill: str | None
@@ -153,6 +161,8 @@ class TreeFrame:
 
     box: Box
     tree: TreeLayout
+    root: Question | Answer
+    """The tree as the author wrote it (its alternative text is made from it)."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +188,7 @@ class SlidePlan:
     title_box: Box | None
     title_size: float
     frames: tuple[Frame, ...]
-    notes: str
+    notes: tuple[NotesLine, ...]
     layout: str
     """The name of the template layout the slide is made from."""
     background: str | None = None
@@ -195,6 +205,8 @@ class SlidePlan:
     """Skipped in the slide show until the trainer unhides it (an exercise's solution)."""
     anchors: tuple[str, ...] = ()
     """The anchors of the headings this slide shows: where a cross-reference (`#anchor`) jumps to."""
+    title_hidden: bool = False
+    """The slide shows no title: `title` is there for screen readers and the outline only."""
 
 
 @dataclass(frozen=True)

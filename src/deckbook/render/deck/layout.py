@@ -15,6 +15,8 @@ placeholders are filled — so nothing is drawn over the template's decorations 
 from __future__ import annotations
 
 import difflib
+from typing import Callable
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from ... import model, yamlsrc
@@ -22,10 +24,11 @@ from ...errors import Location
 from ...model import Course, plain
 from ...theme import THEME_FILE, Theme
 from . import template
-from .frames import Box, DeckPlan, Para, RectFrame, Run, SlidePlan, TextFrame
+from .frames import Box, DeckPlan, NotesLine, Para, RectFrame, Run, SlidePlan, TextFrame
 from .pieces.text import TASK
 from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece,
-                     footnotes_piece, pieces, place_stack, round_size, stack_height, take)
+                     footnotes_piece, pieces, place_stack, round_size, runs, stack_height, take)
+from ..common import alt
 from ..common.colours import tints
 from ..common.labels import Labels, labels
 from ..common.numbers import change
@@ -90,6 +93,7 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
     times = teaching.timing(course)
     days = teaching.agenda(course, times)
     openers = {plan.chapters[0].slug: plan for plan in days if plan.chapters}
+    titles = deck_titles(course, ctx.words)
     for chapter in course.chapters:
         if chapter.handbook_only:
             continue
@@ -101,7 +105,7 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
         if after < 0 and chapter.objectives:
             slides += _objectives(chapter, geo, ctx)
         for index, slide in enumerate(chapter.slides):
-            planned = _plan_slide(_timed(slide, times.slide(chapter, index)), geo, ctx)
+            planned = _plan_slide(_timed(slide, times.slide(chapter, index)), geo, ctx, *titles[id(slide)])
             if planned:  # a cross-reference to the slide or a heading on it jumps to its first slide
                 planned[0] = replace(planned[0], anchors=_anchors(slide))
             slides += planned
@@ -113,6 +117,7 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
     recap = teaching.recap_blocks(course)
     if recap:
         slides += _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
+    slides = _numbered_repeats(slides)
     footer = f"{course.meta.title} · {course.meta.version}"
     return DeckPlan(geo.width, geo.height, footer, course.meta.date.isoformat(), geo.footer_box(),
                     geo.number_box(), theme.spec.deck.footer_size, tuple(slides), tuple(ctx.diagnostics.values()))
@@ -139,6 +144,44 @@ def _timed(slide: model.Slide, minutes: int | None) -> model.Slide:
     if not minutes:
         return slide
     return replace(slide, notes=(model.Paragraph((model.Text(teaching.about(minutes)),), slide.loc), *slide.notes))
+
+
+def deck_titles(course: Course, words: Labels) -> dict[int, tuple[str, bool]]:
+    """Return each slide's title on the deck, by `id` of the model slide, and whether it is hidden.
+
+    Every slide gets a title, and no two the same (PowerPoint's accessibility rules: a screen reader
+    finds slides by title). An untitled slide gets a hidden one: the title before it, continued. A title
+    that several chapters use ("Takeaways") names its chapter; one repeated within a chapter is numbered.
+    """
+    wanted: list[tuple[int, str, bool, str]] = []  # (slide id, title, hidden, chapter)
+    for chapter in course.chapters:
+        if chapter.handbook_only:
+            continue
+        last = chapter.title
+        for slide in chapter.slides:
+            title = plain(slide.title)
+            if title:
+                last = title
+            wanted.append((id(slide), title or last + continued(words, 1), not title, chapter.title))
+    counts = Counter(title for _, title, _, _ in wanted)
+    named = [(key, f"{title} \u2014 {chapter}" if counts[title] > 1 and title != chapter else title, hidden)
+             for key, title, hidden, chapter in wanted]
+    seen: Counter[str] = Counter()
+    out = {}
+    for key, title, hidden in named:
+        seen[title] += 1
+        out[key] = (title if seen[title] == 1 else f"{title} ({seen[title]})", hidden)
+    return out
+
+
+def _numbered_repeats(slides: list[SlidePlan]) -> list[SlidePlan]:
+    """Return `slides` with a title that is still repeated (a hidden "(cont.)" meeting a real one) numbered."""
+    seen: Counter[str] = Counter()
+    out = []
+    for plan in slides:
+        seen[plan.title] += 1
+        out.append(plan if seen[plan.title] == 1 else replace(plan, title=f"{plan.title} ({seen[plan.title]})"))
+    return out
 
 
 def _check_size(ctx: Context, geo: Geometry) -> None:
@@ -315,9 +358,8 @@ def _template_cover(title: str, subtitle: Para | None, details: list[Para], geo:
     return SlidePlan("title", title, title_box, size, (TextFrame(box, tuple(paras)),) if paras else (), "", **look)
 
 
-def _section(slide: model.Slide, geo: Geometry, ctx: Context) -> SlidePlan:
+def _section(slide: model.Slide, geo: Geometry, ctx: Context, title: str) -> SlidePlan:
     """Return a section divider: its title large, on the primary colour (own look) or the template's layout."""
-    title = plain(slide.title)
     layout = choose_layout(ctx, geo, "section", slide)
     look = {"layout": layout.name, **_title_look(geo, ctx, layout, "section", slide.loc),
             **_footer(geo, ctx, layout, "section")}
@@ -325,13 +367,13 @@ def _section(slide: model.Slide, geo: Geometry, ctx: Context) -> SlidePlan:
         zone = _title_zone(geo, layout)
         size, h = _fit_title(ctx, title, zone, ctx.deck.section_size)
         box = Box(zone.x, zone.y, zone.w, max(zone.h, h))
-        return SlidePlan("section", title, box, size, (), notes_text(slide.notes), **look)
+        return SlidePlan("section", title, box, size, (), notes_lines(slide.notes, ctx), **look)
     zone = Box(geo.margin, geo.height * 0.36, geo.inner_w, 2 * ctx.pitch(ctx.deck.section_size))
     size, h = _fit_title(ctx, title, zone, ctx.deck.section_size)
     box = Box(zone.x, zone.y, zone.w, h)
     rule = RectFrame(Box(geo.margin, box.bottom + 0.3 * geo.margin, 1.6 * geo.margin, 4), ctx.colors.accent,
                      name="Rule")
-    return SlidePlan("section", title, box, size, (rule,), notes_text(slide.notes), background=ctx.colors.primary,
+    return SlidePlan("section", title, box, size, (rule,), notes_lines(slide.notes, ctx), background=ctx.colors.primary,
                      **look)
 
 
@@ -352,31 +394,44 @@ def _anchors(slide: model.Slide) -> tuple[str, ...]:
     return tuple(a for a in (slide.anchor, *headings(slide.blocks)) if a)
 
 
-def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context) -> list[SlidePlan]:
+def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context, title: str | None = None,
+                hidden: bool = False) -> list[SlidePlan]:
     """Return the slides of one heading: a section divider, and its content on as many slides as needed.
 
+    `title` is the slide's title on the deck (`deck_titles`); `hidden`: the slide shows none.
     The author's `layout=` applies to every slide the heading makes, except a section heading's: there it
-    chooses the divider's layout, and any content under the heading uses the theme's.
+    chooses the divider's layout, and any content under the heading uses the theme's. The slides after
+    the first are titled "(cont.)", then "(cont. 2)" …, so no two slides share a title.
     """
+    title = plain(slide.title) if title is None else title  # an added slide (agenda, solution) as it is
     plans = []
     if slide.kind == "section":
         # The divider keeps the notes only when the section has no content: notes follow what they are about.
-        plans.append(_section(replace(slide, notes=()) if slide.blocks else slide, geo, ctx))
+        plans.append(_section(replace(slide, notes=()) if slide.blocks else slide, geo, ctx, title))
         if not slide.blocks:
             return plans
-    title = plain(slide.title)
-    layout = choose_layout(ctx, geo, "content" if title else "blank", None if plans else slide)
+    shown = "" if hidden else title
+    layout = choose_layout(ctx, geo, "content" if shown else "blank", None if plans else slide)
     ctx.footnotes = {}
     items = pieces(slide.blocks, ctx)
     notes_piece = footnotes_piece(ctx, slide.loc)  # the footnotes go under the content they annotate
     if notes_piece is not None:
         items.append(notes_piece)
-    pages, sizes = _fit(ctx, items, title, slide, geo, layout)
-    notes = notes_text(slide.notes)
-    for n, page in enumerate(pages):
-        page_title = f"{title} {ctx.words.cont}" if n and title else title
-        plans.append(_content(ctx, page_title, page, sizes, geo, layout, slide, notes if n == 0 else ""))
+    pages, sizes = _fit(ctx, items, shown, slide, geo, layout)
+    notes = notes_lines(slide.notes, ctx)
+    for n, page in enumerate(pages, start=len(plans)):
+        page_title = title + continued(ctx.words, n)
+        plan = _content(ctx, "" if hidden else page_title, page, sizes, geo, layout, slide, notes if n == 0 else ())
+        plans.append(replace(plan, title=page_title, title_hidden=True, title_size=ctx.deck.title_size)
+                     if hidden else plan)
     return plans
+
+
+def continued(words: Labels, n: int) -> str:
+    """Return what the title of the `n`-th slide after a heading's first ends with (nothing on the first)."""
+    mark = words.cont  # "(cont.)": the n-th becomes "(cont. n)"
+    return "" if n == 0 else f" {mark}" if n == 1 else f" {mark[:-1]} {n}{mark[-1]}" if mark.endswith(")") \
+        else f" {mark} {n}"
 
 
 def _areas(ctx: Context, title: str, geo: Geometry, layout: Layout, loc) -> tuple[Box | None, float, Box, list]:
@@ -506,7 +561,7 @@ def _paginate(ctx: Context, items: list[Piece], area: Box, sizes: Sizes) -> tupl
 
 
 def _content(ctx: Context, title: str, page: list[Piece], sizes: Sizes, geo: Geometry, layout: Layout,
-             slide: model.Slide, notes: str) -> SlidePlan:
+             slide: model.Slide, notes: tuple[NotesLine, ...]) -> SlidePlan:
     box, size, area, decoration = _areas(ctx, title, geo, layout, slide.loc)
     ctx.area_height = area.h
     frames = decoration + place_stack(ctx, page, area, sizes)
@@ -519,59 +574,78 @@ def _content(ctx: Context, title: str, page: list[Piece], sizes: Sizes, geo: Geo
 # --- notes ---------------------------------------------------------------------------------------
 
 
-def notes_text(blocks: tuple[model.Block, ...]) -> str:
-    """Return speaker notes as plain text: bullets as "• ", code as its text."""
-    return "\n".join(_notes(block, 0) for block in blocks).strip("\n")
+def notes_lines(blocks: tuple[model.Block, ...], ctx: Context) -> tuple[NotesLine, ...]:
+    """Return speaker notes as lines of formatted runs (bold, italic, code, links, as on a slide).
+
+    Bullets are written "• " or "3. ", code one monospace line per line, drawings as text.
+    """
+    lines = [line for block in blocks for line in _notes(block, 0, ctx)]
+    while lines and not "".join(r.text for r in lines[-1]).strip():
+        lines.pop()
+    return tuple(lines)
 
 
-def _notes(block: model.Block, level: int) -> str:
+def _notes(block: model.Block, level: int, ctx: Context) -> list[NotesLine]:
     rule = _NOTES.get(type(block))
     if rule is None:
         raise TypeError(f"the deck renderer has no notes rule for block type {type(block).__name__}")
-    return rule(block, level)
+    return rule(block, level, ctx)
 
 
-def _notes_list(block: model.BulletList, level: int) -> str:
+def _text(*texts: str) -> list[NotesLine]:
+    return [(Run(text),) for text in texts]
+
+
+def _notes_list(block: model.BulletList, level: int, ctx: Context) -> list[NotesLine]:
     out = []
     for n, item in enumerate(block.items):
         bullet = f"{block.start + n}." if block.ordered else "•" if item.checked is None else TASK[item.checked]
         mark = bullet + " "
         for i, child in enumerate(item.blocks):
             if isinstance(child, model.Paragraph):
-                out.append("  " * level + (mark if i == 0 else "  ") + plain(child.children))
+                out.append((Run("  " * level + (mark if i == 0 else "  ")), *runs(child.children, ctx)))
             else:
-                out.append(_notes(child, level + 1))
-    return "\n".join(out)
+                out += _notes(child, level + 1, ctx)
+    return out
 
 
-def _notes_all(blocks, level: int) -> str:
-    return "\n".join(_notes(b, level) for b in blocks)
+def _notes_all(blocks, level: int, ctx: Context) -> list[NotesLine]:
+    return [line for b in blocks for line in _notes(b, level, ctx)]
 
 
-def _notes_tree(node, level: int) -> str:
+def _notes_callout(block: model.Callout, level: int, ctx: Context) -> list[NotesLine]:
+    lines = _notes_all(block.blocks, level, ctx) or [()]
+    head = Run(f"{block.title or getattr(ctx.words, block.kind)}: ", bold=True)
+    return [(head, *lines[0]), *lines[1:]]
+
+
+def _notes_tree(node, level: int) -> list[str]:
     if isinstance(node, model.Answer):
-        return "  " * level + "→ " + node.text
-    return "\n".join(["  " * level + node.text + "?" * (not node.text.endswith("?")),
-                      "  " * level + "Yes:", _notes_tree(node.yes, level + 1),
-                      "  " * level + "No:", _notes_tree(node.no, level + 1)])
+        return ["  " * level + "→ " + node.text]
+    return ["  " * level + node.text + "?" * (not node.text.endswith("?")),
+            "  " * level + "Yes:", *_notes_tree(node.yes, level + 1),
+            "  " * level + "No:", *_notes_tree(node.no, level + 1)]
 
 
-_NOTES = {
-    model.Heading: lambda b, lv: plain(b.children),
-    model.Paragraph: lambda b, lv: plain(b.children),
+_NOTES: dict[type, Callable[[model.Block, int, Context], list[NotesLine]]] = {
+    model.Heading: lambda b, lv, ctx: [runs(b.children, ctx, Run("", bold=True))],
+    model.Paragraph: lambda b, lv, ctx: [runs(b.children, ctx)],
     model.BulletList: _notes_list,
-    model.Table: lambda b, lv: "\n".join(" | ".join(plain(c) for c in row) for row in (b.header, *b.rows)),
-    model.Image: lambda b, lv: f"[image: {b.alt or b.path.name}]",
-    model.CodeBlock: lambda b, lv: b.code,
-    model.BlockQuote: lambda b, lv: _notes_all(b.blocks, lv),
-    model.Callout: lambda b, lv: f"{b.title or getattr(Labels(), b.kind)}: " + _notes_all(b.blocks, lv),
-    model.Only: lambda b, lv: _notes_all(b.blocks, lv) if b.target == "slides" else "",
-    model.Columns: lambda b, lv: "\n".join(_notes_all(col, lv) for col in b.columns),
-    model.DecisionTree: lambda b, lv: _notes_tree(b.root, lv),
-    model.MathBlock: lambda b, lv: b.tex,
-    model.DefinitionList: lambda b, lv: "\n".join(
-        "  " * lv + plain(i.term) + "\n" + "\n".join(_notes_all(d, lv + 1) for d in i.definitions) for i in b.items),
-    model.Metrics: lambda b, lv: "\n".join(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} ({change(b, r, Labels()).text})"
-                                           for r in b.rows),
-    model.Exercise: lambda b, lv: exercise_title(b, Labels().exercise) + "\n" + _notes_all(b.blocks, lv),
+    model.Table: lambda b, lv, ctx: _text(*(" | ".join(plain(c) for c in row) for row in (b.header, *b.rows))),
+    model.Image: lambda b, lv, ctx: _text(f"[image: {alt.image(b)}]"),
+    model.CodeBlock: lambda b, lv, ctx: [(Run(line, mono=True),) for line in b.code.split("\n")],
+    model.BlockQuote: lambda b, lv, ctx: _notes_all(b.blocks, lv, ctx),
+    model.Callout: _notes_callout,
+    model.Only: lambda b, lv, ctx: _notes_all(b.blocks, lv, ctx) if b.target == "slides" else [],
+    model.Columns: lambda b, lv, ctx: [line for col in b.columns for line in _notes_all(col, lv, ctx)],
+    model.DecisionTree: lambda b, lv, ctx: _text(*_notes_tree(b.root, lv)),
+    model.MathBlock: lambda b, lv, ctx: _text(b.tex),
+    model.DefinitionList: lambda b, lv, ctx: [
+        line for i in b.items
+        for line in [(Run("  " * lv), *runs(i.term, ctx, Run("", bold=True))),
+                     *(d_line for d in i.definitions for d_line in _notes_all(d, lv + 1, ctx))]],
+    model.Exercise: lambda b, lv, ctx: [(Run(exercise_title(b, ctx.words.exercise), bold=True),),
+                                        *_notes_all(b.blocks, lv, ctx)],
+    model.Metrics: lambda b, lv, ctx: _text(*(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} "
+                                              f"({change(b, r, ctx.words).text})" for r in b.rows)),
 }

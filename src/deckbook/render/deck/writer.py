@@ -31,16 +31,17 @@ from pptx.util import Pt
 
 from ...errors import Location
 from ...theme import Theme
-from ..common import fontchain
+from ..common import alt, fontchain
 from . import chart, package, svgpicture, xml
-from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, MathFrame, Para, RectFrame, Run,
-                     SlidePlan, TableFrame, TextFrame, TreeFrame)
+from .frames import (Box, ChartFrame, CodeFrame, DeckPlan, Frame, ImageFrame, MathFrame, NotesLine, Para,
+                     RectFrame, Run, SlidePlan, TableFrame, TextFrame, TreeFrame)
 from ..common.colours import tints
-from ..common.labels import labels
+from ..common.labels import Labels, labels
 
 #: Field ids are GUIDs; a fixed one keeps saves reproducible.
 SLIDENUM_GUID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+NOTES_SIZE = 12.0  # points: the body size of the notes master python-pptx and PowerPoint start from
 #: The footer placeholders a layout may have, and the names their copies on a slide get.
 _FOOTERS = {PP_PLACEHOLDER.DATE: "Date", PP_PLACEHOLDER.FOOTER: "Footer", PP_PLACEHOLDER.SLIDE_NUMBER: "Slide Number"}
 
@@ -53,6 +54,10 @@ class Pen:
     language: str
     #: The slide each heading anchor is shown on, for cross-references (`#anchor`) to jump to.
     targets: dict = field(default_factory=dict)
+
+    @property
+    def words(self) -> Labels:
+        return labels(self.language)
 
     @property
     def colors(self):
@@ -98,7 +103,7 @@ def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
         elif slide_plan.footer == "template":
             _template_footer(slide, plan, number, pen)
         if slide_plan.notes:
-            notes.add(slide, slide_plan.notes)
+            notes.add(slide, slide_plan.notes, pen)
         package.finish(slide)
 
 
@@ -140,8 +145,8 @@ class _Notes:
         self._blank = None  # the first notes slide's element, without text
         self._master = None
 
-    def add(self, slide: Slide, text: str) -> None:
-        """Give `slide` a notes slide holding `text`."""
+    def add(self, slide: Slide, lines: tuple[NotesLine, ...], pen: Pen) -> None:
+        """Give `slide` a notes slide holding `lines`, one paragraph each, formatted as on a slide."""
         if self._blank is None:
             self._blank = deepcopy(slide.notes_slide.element)
             self._master = slide.part.package.presentation_part.notes_master_part
@@ -152,7 +157,13 @@ class _Notes:
             notes_part.relate_to(self._master, RT.NOTES_MASTER)
             notes_part.relate_to(slide_part, RT.SLIDE)
             slide_part.relate_to(notes_part, RT.NOTES_SLIDE)
-        slide.notes_slide.notes_text_frame.text = text
+        notes_slide = slide.notes_slide
+        tx_body = notes_slide.notes_text_frame._txBody
+        for p in tx_body.findall(xml.P)[1:]:
+            tx_body.remove(p)
+        for i, line in enumerate(lines):
+            p = tx_body.find(xml.P) if i == 0 else etree.SubElement(tx_body, xml.P)
+            _fill_para(p, Para(line, NOTES_SIZE, NOTES_SIZE * 1.2), pen, notes_slide.part)
 
 
 def _layouts(prs: PresentationObject) -> dict:
@@ -182,11 +193,20 @@ def _draw_slide(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
 
 
 def _title(slide: Slide, plan: SlidePlan, pen: Pen) -> None:
+    """Write the slide's title into its title placeholder (first in reading order), or a hidden one."""
     shape = slide.shapes.title
-    if shape is None:  # the layout has none (the plan reported it): a text box in its place
+    if shape is None:  # the layout has none (the plan reported it, or the title is hidden): a text box
         shape = slide.shapes.add_textbox(0, 0, 0, 0)
         shape.name = "Title"
-    _place(shape, plan.title_box)
+        nv_pr = shape._element.find(f"{qn('p:nvSpPr')}/{qn('p:nvPr')}")
+        etree.SubElement(nv_pr, qn("p:ph"), type="title")  # what screen readers and the outline look for
+        tree = shape._element.getparent()
+        tree.remove(shape._element)
+        tree.insert(2, shape._element)  # after the group's own properties: read first
+    if plan.title_box is not None:
+        _place(shape, plan.title_box)
+    if plan.title_hidden:
+        _c_nv_pr(shape).set("hidden", "1")
     tx_body = shape._element.txBody
     xml.body(tx_body, wrap=True, anchor=plan.title_anchor)
     pitch = plan.title_size * pen.theme.spec.deck.line_spacing
@@ -379,6 +399,12 @@ def _draw_rect(slide: Slide, frame: RectFrame, pen: Pen) -> None:
     shape = _rect(slide, frame.box, frame.fill, frame.line, frame.rounded)
     if frame.name:
         shape.name = frame.name
+    xml.decorative(_c_nv_pr(shape))
+
+
+def _c_nv_pr(shape):
+    """Return a shape's `p:cNvPr` (its id, name, alternative text and extensions), whatever its kind."""
+    return shape._element.find(f"./*/{qn('p:cNvPr')}")
 
 
 def _draw_code(slide: Slide, frame: CodeFrame, pen: Pen) -> None:
@@ -386,10 +412,12 @@ def _draw_code(slide: Slide, frame: CodeFrame, pen: Pen) -> None:
     colors = pen.colors
     background = _rect(slide, frame.box, colors.code_background, colors.code_border)
     background.name = "Code background"
+    xml.decorative(_c_nv_pr(background))
     for first, count in _bands(frame.highlighted):
         y = frame.box.y + frame.pad_y + first * frame.pitch
         band = _rect(slide, Box(frame.box.x + 1, y, frame.box.w - 2, count * frame.pitch), colors.highlight, None)
         band.name = "Highlighted lines"
+        xml.decorative(_c_nv_pr(band))
     shape = slide.shapes.add_textbox(Pt(frame.box.x), Pt(frame.box.y), Pt(frame.box.w), Pt(frame.box.h))
     shape.name = "Code"
     tx_body = shape._element.txBody
@@ -432,6 +460,8 @@ def _draw_table(slide: Slide, frame: TableFrame, pen: Pen) -> None:
             colour = colors.table_header_text if header else colors.text
             _fill_para(tc.txBody.find(xml.P), Para(runs, frame.size, frame.pitch, align=cell_frame.align,
                                                    color=colour), pen, slide.part)
+    header = ["".join(run.text for run in cell.runs) for cell in frame.rows[0]]
+    xml.describe(_c_nv_pr(shape), alt.table(header, len(frame.rows) - 1, pen.words))
 
 
 def _draw_image(slide: Slide, frame: ImageFrame, pen: Pen) -> None:
@@ -441,13 +471,13 @@ def _draw_image(slide: Slide, frame: ImageFrame, pen: Pen) -> None:
     else:
         picture = _svg_picture(slide, box, frame.path.read_bytes(), frame.loc or Location(frame.path),
                                f"SVG image '{frame.path.name}'", pen)
-    picture._element.nvPicPr.cNvPr.set("descr", frame.alt)  # alt text has no python-pptx API
+    xml.describe(_c_nv_pr(picture), frame.alt)  # alt text has no python-pptx API
 
 
 def _draw_math(slide: Slide, frame: MathFrame, pen: Pen) -> None:
     picture = _svg_picture(slide, frame.box, frame.svg.encode(), frame.loc, "the formula", pen)
     picture.name = "Equation"
-    picture._element.nvPicPr.cNvPr.set("descr", frame.tex)  # the TeX is the formula's alternative text
+    xml.describe(_c_nv_pr(picture), alt.math(frame.tex))
 
 
 def _svg_picture(slide: Slide, box: Box, svg: bytes, loc: Location, what: str, pen: Pen):
@@ -464,9 +494,14 @@ def _svg_picture(slide: Slide, box: Box, svg: bytes, loc: Location, what: str, p
 
 
 def _draw_tree(slide: Slide, frame: TreeFrame, pen: Pen) -> None:
-    """Draw a decision tree as editable shapes joined by connectors with arrowheads."""
+    """Draw a decision tree as editable shapes joined by connectors with arrowheads, in one group.
+
+    The group carries the tree's alternative text (the handbook's for the same tree); the connectors
+    are decorative, the boxes and labels speak for themselves.
+    """
     colors, tree = pen.colors, frame.tree
     shapes = []
+    parts = []
     for node in tree.nodes:
         box = Box(frame.box.x + node.x, frame.box.y + node.y, node.w, node.h)
         fill, line, text = ((colors.primary, None, colors.background) if node.question else
@@ -478,12 +513,16 @@ def _draw_tree(slide: Slide, frame: TreeFrame, pen: Pen) -> None:
         _fill_para(_first_para(shape), para, pen, slide.part)
         shapes.append(shape)
     for edge in tree.edges:
-        _connector(slide, shapes[edge.parent], shapes[edge.child], colors.muted)
+        parts.append(_connector(slide, shapes[edge.parent], shapes[edge.child], colors.muted))
         child = tree.nodes[edge.child]
-        _edge_label(slide, frame.box, child, tree, edge.yes, pen)
+        parts.append(_edge_label(slide, frame.box, child, tree, edge.yes, pen))
+    group = slide.shapes.add_group_shape(shapes + parts)
+    group.name = "Decision tree"
+    xml.describe(_c_nv_pr(group), alt.decision_tree(frame.root, pen.words))
+    slide.shapes.turbo_add_enabled = True  # the group took an id the cached count did not: count again
 
 
-def _connector(slide: Slide, start, end, colour: str) -> None:
+def _connector(slide: Slide, start, end, colour: str):
     """Join `start`'s bottom to `end`'s top with an elbow connector ending in an arrowhead."""
     connector = slide.shapes.add_connector(MSO_CONNECTOR.ELBOW, 0, 0, 0, 0)
     _plain_shape(connector)
@@ -493,9 +532,11 @@ def _connector(slide: Slide, start, end, colour: str) -> None:
     connector.line.width = Pt(1.25)
     line = connector.line._get_or_add_ln()
     etree.SubElement(line, qn("a:tailEnd"), type="triangle", w="med", len="med")
+    xml.decorative(_c_nv_pr(connector))
+    return connector
 
 
-def _edge_label(slide: Slide, box: Box, child, tree, yes: bool, pen: Pen) -> None:
+def _edge_label(slide: Slide, box: Box, child, tree, yes: bool, pen: Pen):
     size = tree.label_size
     pitch = size * pen.theme.spec.deck.line_spacing
     width = 4 * size
@@ -504,14 +545,15 @@ def _edge_label(slide: Slide, box: Box, child, tree, yes: bool, pen: Pen) -> Non
     label = _text_box(slide, Box(x, box.y + child.y - pitch - 1, width, pitch), wrap=False)
     label.name = "Yes" if yes else "No"
     colour = pen.colors.yes if yes else pen.colors.no
-    words = labels(pen.language)
-    text = (words.yes if yes else words.no).capitalize()
-    para = Para((Run(text, bold=True),), size, pitch, align="r" if yes else "l", color=colour)
+    word = (pen.words.yes if yes else pen.words.no).capitalize()
+    para = Para((Run(word, bold=True),), size, pitch, align="r" if yes else "l", color=colour)
     _fill_para(_first_para(label), para, pen, slide.part)
+    return label
 
 
 def _draw_chart(slide: Slide, frame: ChartFrame, pen: Pen) -> None:
-    chart.draw(slide, frame, pen.theme)
+    shape = chart.draw(slide, frame, pen.theme)
+    xml.describe(_c_nv_pr(shape), alt.chart(frame.metrics, pen.words))
 
 
 _DRAW: dict[type, Callable[[Slide, Frame, Pen], None]] = {

@@ -262,3 +262,25 @@ def _solid_or_no_fill(parent, colour: str | None) -> None:
         etree.SubElement(etree.SubElement(parent, _SOLID_FILL), _SRGB, val=colour_value(colour))
     else:
         etree.SubElement(parent, _NO_FILL)
+
+
+# --- accessibility: alternative text and the decorative mark -----------------------------------------
+
+#: PowerPoint (365) marks a shape "decorative" with this extension of its `p:cNvPr`.
+DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_EXT_LST, _EXT_EL = _A + "extLst", _A + "ext"
+
+
+def describe(c_nv_pr, text: str) -> None:
+    """Give a shape (its `p:cNvPr`) alternative text, what a screen reader says for it."""
+    c_nv_pr.set("descr", text)
+
+
+def decorative(c_nv_pr) -> None:
+    """Mark a shape (its `p:cNvPr`) as decorative: it carries no meaning, and a screen reader skips it."""
+    ext_lst = c_nv_pr.find(_EXT_LST)
+    if ext_lst is None:
+        ext_lst = etree.SubElement(c_nv_pr, _EXT_LST)  # its only possible child (after a:hlinkClick, a:hlinkHover)
+    ext = etree.SubElement(ext_lst, _EXT_EL, uri=DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")

@@ -93,13 +93,6 @@ _LINE_SPACING = 1.25  # node text lines, as a multiple of the size
 _UNBOUNDED = 1e6  # a page's drawing is as tall as the tree needs (the deck's must fit its slide)
 
 
-def describe_tree(node: Question | Answer, yes: str = "yes", no: str = "no") -> str:
-    """Return the tree as one sentence-like text, the drawing's alternative for screen readers."""
-    if isinstance(node, Answer):
-        return node.text
-    return f"{node.text} {yes}: {describe_tree(node.yes, yes, no)}; {no}: {describe_tree(node.no, yes, no)}"
-
-
 def decision_tree(tree: DecisionTree, style: Style, label: str, yes: str = "yes", no: str = "no") -> str:
     """Return `tree` drawn top-down as the deck draws it (`common.tree`): questions filled, answers outlined."""
     size, measure = style.font_size, style.measure

@@ -29,7 +29,7 @@ from ...model import (
     Metrics, Only, Paragraph, Slide, Strike, Strong, Sub, Sup, Table, Text, Underline, Abbr, plain,
 )
 from . import svg
-from ..common import codewrap, fontchain, mathtex
+from ..common import alt, codewrap, fontchain, mathtex
 from ..common.labels import Labels
 from ..common.numbers import change, quantity
 from ..common import teaching
@@ -477,7 +477,7 @@ def _math(w: _Writer, tex: str, display: bool) -> str:
     drawing = mathtex.drawing(tex, round(w.layout.body_size * scale, 2), w.layout.drawing.colors.text, display)
     src = "data:image/svg+xml;base64," + base64.b64encode(drawing.svg.encode()).decode()
     style = f"width:{drawing.width}pt;height:{drawing.height}pt" + ("" if display else f";vertical-align:-{drawing.depth}pt")
-    return f'<img class="{"math-display" if display else "math"}" src="{src}" alt="{escape(tex)}" style="{style}">'
+    return f'<img class="{"math-display" if display else "math"}" src="{src}" alt="{escape(alt.math(tex))}" style="{style}">'
 
 
 def _math_block(w: _Writer, block: MathBlock, env: _Env) -> str:
@@ -485,10 +485,10 @@ def _math_block(w: _Writer, block: MathBlock, env: _Env) -> str:
 
 
 def _image(w: _Writer, block: Image, env: _Env) -> str:
-    alt = block.alt or block.title or block.path.stem
+    text = alt.image(block)
     caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
     width = f' style="width: {block.width}px"' if block.width else ""  # CSS pixels, as the author wrote
-    return f'<figure class="img"><img src="{escape(w.url(block.path))}" alt="{escape(alt)}"{width}>{caption}</figure>'
+    return f'<figure class="img"><img src="{escape(w.url(block.path))}" alt="{escape(text)}"{width}>{caption}</figure>'
 
 
 def _code(w: _Writer, block: CodeBlock, env: _Env) -> str:
@@ -642,7 +642,7 @@ def _drawing(w: _Writer, env: _Env) -> svg.Style:
 
 def _decision_tree(w: _Writer, block: DecisionTree, env: _Env) -> str:
     words = w.words
-    text = f"{words.decision_tree}: {svg.describe_tree(block.root, words.yes, words.no)}"
+    text = alt.decision_tree(block.root, words)
     drawing = svg.decision_tree(block, _drawing(w, env), text, words.yes, words.no)
     caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
     return f'<figure class="tree">{caption}{drawing}</figure>'
@@ -665,8 +665,7 @@ def _metrics(w: _Writer, block: Metrics, env: _Env) -> str:
     table = (f'<table class="t m"><thead><tr><th>{escape(words.metric)}</th>'
              f'<th class="ar">{escape(block.before_label)}</th><th class="ar">{escape(block.after_label)}</th>'
              f'<th class="ar">{escape(words.change)}</th></tr></thead><tbody>\n{tbody}\n</tbody></table>')
-    text = f"{words.chart}: " + "; ".join(
-        f"{r.name}: {block.before_label} {value(r.before)}, {block.after_label} {value(r.after)}" for r in block.rows)
+    text = alt.chart(block, words)
     chart = svg.bar_chart(block, _drawing(w, env), value, text) if block.rows else ""
     caption = f"<figcaption>{escape(block.title)}</figcaption>" if block.title else ""
     source = f'<p class="src">{escape(block.caption)}</p>' if block.caption else ""

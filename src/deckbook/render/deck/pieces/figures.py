@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 
 from .... import model
 from ....errors import Location
-from ...common import mathtex, tree as diagram
+from ...common import alt, mathtex, tree as diagram
 from .. import svgpicture
 from ..frames import (Box, ChartFrame, Frame, ImageFrame, MathFrame, Para, RectFrame, Run, TextFrame,
                       TreeFrame)
@@ -73,7 +73,7 @@ class ImagePiece:
     def place(self, ctx: Context, box: Box, sizes: Sizes) -> list[Frame]:
         w, h = self._fit(box.w, box.h)
         fitted = Box(box.x + (box.w - w) / 2, box.y, w, h)
-        return [ImageFrame(fitted, self.block.path, self.block.alt, self.loc)]
+        return [ImageFrame(fitted, self.block.path, alt.image(self.block), self.loc)]
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class TreePiece:
             ctx.warn(self.loc, f"decision tree too large for one slide even at {tree.size:g} pt: "
                      "node texts may overflow their boxes", "split the tree into two")
         left = box.x + (box.w - tree.width) / 2
-        frames.append(TreeFrame(Box(left, box.y + title_h, tree.width, tree.height), tree))
+        frames.append(TreeFrame(Box(left, box.y + title_h, tree.width, tree.height), tree, self.block.root))
         return frames
 
 
