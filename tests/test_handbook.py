@@ -172,7 +172,7 @@ def toc_entries(page: str) -> list[tuple[int, str, str]]:
     """Return (depth, number, title) of every contents line of a handbook's HTML."""
     toc = page[page.index('<nav class="toc">'):page.index("</nav>")]
     return [(int(d), n, re.sub("<[^>]+>", "", t)) for d, n, t in
-            re.findall(r'<li class="d(\d)"><a href="#[^"]+"><span class="num">([^<]*)</span> (.*?)</a></li>', toc)]
+            re.findall(r'<li class="d(\d)"><a href="#[^"]+" data-num="([^"]*)">(.*?)</a></li>', toc)]
 
 
 # --- structure -------------------------------------------------------------------------------------

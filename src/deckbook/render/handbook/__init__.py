@@ -6,8 +6,8 @@ writes the PDF with the metadata, the PDF variant and dates taken from the cours
 
 The book is laid out in parts, in worker processes, and stitched (see `render.handbook.book`): the cover and
 contents, then each chapter, each its own document, cached, so a rebuild lays out only what changed.
-Tagged PDF (the PDF/UA variants) is laid out as one document: its structure tree does not survive the
-stitch.
+Every handbook is tagged (PDF/UA-1 unless another variant is asked for): each part carries its own
+structure tree, and the stitch merges them into the book's (see `render.handbook.stitch`).
 """
 
 from __future__ import annotations
@@ -37,14 +37,13 @@ from markupsafe import Markup
 from .engine import notes  # first: imports WeasyPrint without its import-time warning
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
-from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ... import __version__, cache, epoch, highlight
 from ...errors import Diagnostic, Location, RenderError
 from ...model import Course
-from ...options import Options
+from ...options import DEFAULT_PDF_VARIANT, PDF_VARIANTS, Options
 from ...paths import confined
 from ...theme import SHIPPED_THEMES, Colours, Theme
 from ..common import fontchain, fontmetrics
@@ -60,7 +59,9 @@ PRINT_STYLESHEET = "handbook-print.css"  # bleed, crop marks, duplex margins, ch
 PART_STYLESHEET = "handbook-part.css"  # a part of a stitched book draws no folios...
 FOLIO_STYLESHEET = "handbook-folio.css"  # ...a folio document draws only them
 MEASURE_STYLESHEET = "handbook-measure.css"  # a quick layout of the contents, to count its pages
-WHOLE_VARIANTS = ("pdf/ua-1", "pdf/ua-2")  # tagged: laid out as one document (see the module docstring)
+#: Per `--pdf-variant`: the variant WeasyPrint writes, and the PDF/UA part the stitch adds to its claims.
+VARIANT_PLAN: dict[str, tuple[str, int | None]] = {v: (v, None) for v in PDF_VARIANTS if "+" not in v}
+VARIANT_PLAN["pdf/a-3a+pdf/ua-1"] = ("pdf/a-3a", 1)
 DEFAULT_TEMPLATES = SHIPPED_THEMES / "default" / "templates"
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 CONTENTS_PART = 400  # contents lines per part of a stitched book (about 12 pages; see `_contents_parts`)
@@ -240,7 +241,7 @@ def tokens_css(theme: Theme, options: Options, fallback: tuple[fontchain.ChainFo
     })
     rules.append(":root{" + ";".join(f"{k}:{v}" for k, v in props.items()) + "}")
     rules.append(writer.code_css(spec.pygments_style, ".code"))
-    if (options.pdf_variant or "").startswith("pdf/a"):
+    if (options.pdf_variant or DEFAULT_PDF_VARIANT).startswith("pdf/a"):
         # PDF/A forbids interpolated images (ISO 19005-3 6.2.8-3); WeasyPrint asks for interpolation
         # unless `image-rendering` says otherwise.
         rules.append("img{image-rendering:crisp-edges}")
@@ -279,23 +280,19 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
     The work goes to `pool` (a build shares its pool between all outputs), else to worker processes
     of its own. Laid-out parts are cached in `.cache/handbook/` beside `out`.
     """
-    if options.pdf_variant is not None and options.pdf_variant not in VARIANTS:
-        raise RenderError(f"unknown PDF variant '{options.pdf_variant}' (one of: {', '.join(sorted(VARIANTS))})")
+    if options.pdf_variant is not None and options.pdf_variant not in VARIANT_PLAN:
+        raise RenderError(f"unknown PDF variant '{options.pdf_variant}' (one of: {', '.join(PDF_VARIANTS)})")
     started = time.time()
     body, page = _document(course, theme, options)
     with epoch.course_date(course.meta.date), _pool(pool) as workers:
         styles = _styles(course, theme, options)
         worker = partial(_lay_out, styles=styles, source_date=epoch.get())
         try:
-            if options.pdf_variant in WHOLE_VARIANTS:
-                whole = page(front=True, toc=body.toc, chapters=body.chapters)
-                layouts = [workers.submit(worker, book.Task("whole", whole, out, None)).result()]
-            else:
-                parts = _book(course, theme, options, body, page, styles, out)
-                plan, layouts = parts.lay_out(workers, pools.size(workers), worker)
-                plan = replace(plan, object_streams=not (options.pdf_variant or "").startswith("pdf/a-1"))
-                workers.submit(stitch.stitch, plan, out).result()
-                parts.collect_garbage(started)
+            parts = _book(course, theme, options, body, page, styles, out)
+            plan, layouts = parts.lay_out(workers, pools.size(workers), worker)
+            plan = replace(plan, ua_part=VARIANT_PLAN[options.pdf_variant or DEFAULT_PDF_VARIANT][1])
+            workers.submit(stitch.stitch, plan, out).result()
+            parts.collect_garbage(started)
         except _Refused as refused:
             raise RenderError([Diagnostic(body.files.get(path, Location(course.root)) if path else Location(course.root),
                                           message, hint) for path, message, hint in refused.args[0]]) from None
@@ -393,12 +390,13 @@ class _Style:
     roots: tuple[Path, ...]  # what the fetcher serves
     base_url: str
     variant: str | None
+    tagged: bool  # folio documents are not: the stitch draws them as artifacts
 
     @property
     def digest(self) -> str:
         payload = {"tokens": self.tokens, "sheets": [cache.file_digest(p) for p in self.sheets],
                    "roots": [str(r) for r in self.roots], "base_url": self.base_url, "variant": self.variant,
-                   "libraries": cache.library_versions(), "epoch": epoch.get()}
+                   "tagged": self.tagged, "libraries": cache.library_versions(), "epoch": epoch.get()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -413,10 +411,13 @@ def _styles(course: Course, theme: Theme, options: Options) -> dict[str, _Style]
     # Font files shape every page but are named in `tokens` by path only: their digests go in too.
     fonts = "/*" + _files_digest(frozenset((*theme.files, *font_files))) + "*/\n"
 
-    def style(*extra: str) -> _Style:
-        return _Style(fonts + tokens, _stylesheet_paths(theme, options, *extra), roots, base_url, options.pdf_variant)
+    variant = VARIANT_PLAN[options.pdf_variant or DEFAULT_PDF_VARIANT][0]
 
-    return {"whole": style(), "part": style(PART_STYLESHEET), "folio": style(FOLIO_STYLESHEET),
+    def style(*extra: str, tagged: bool = True) -> _Style:
+        return _Style(fonts + tokens, _stylesheet_paths(theme, options, *extra), roots, base_url,
+                      variant if tagged else None, tagged)
+
+    return {"part": style(PART_STYLESHEET), "folio": style(FOLIO_STYLESHEET, tagged=False),
             "measure": style(PART_STYLESHEET, MEASURE_STYLESHEET)}
 
 
@@ -495,7 +496,7 @@ def _lay_out(task: book.Task, styles: dict[str, _Style], source_date: str) -> bo
                     # WeasyPrint 70 opens its sRGB profile for PDF/A output intents and never closes it
                     # (weasyprint/pdf/__init__.py, generate_pdf): that one ResourceWarning is not ours.
                     warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-                    document.write_pdf(tmp, pdf_variant=style.variant)
+                    document.write_pdf(tmp, pdf_variant=style.variant, pdf_tags=style.tagged)
                 os.replace(tmp, task.pdf)
             finally:
                 tmp.unlink(missing_ok=True)

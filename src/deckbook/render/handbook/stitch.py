@@ -5,6 +5,9 @@ output intents. Every other part adds its pages; a blank page pads a part that w
 on a left-hand page (print mode); each numbered page gets its folio drawn over it from a folio document;
 the parts' named destinations merge into one name tree, links between parts (written as `MARK` +
 anchor, see `render.book`) become links to those names, and the parts' bookmarks become one outline.
+
+Parts are tagged PDF: their structure trees become one, under the first part's Document element, each
+part's parent-tree keys moved past the previous part's (`_merge_structure`). Folios are artifacts.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Plan:
     folios: tuple[Path, ...]  # folio documents: the i-th holds pages 1 + i × chunk … (i + 1) × chunk
     chunk: int
     object_streams: bool = True  # PDF/A-1 (PDF 1.4) allows none
+    ua_part: int | None = None  # a PDF/UA part to claim besides the parts' own claim (PDF/A-3a + PDF/UA-1)
 
 
 def page_count(pdf: Path) -> int:
@@ -57,7 +61,10 @@ def stitch(plan: Plan, out: Path) -> Path:
         book = sources[0]
         front = len(book.pages)
         pages = _assemble(book, sources, extra.get("pad"), plan.sheets, front)
+        _merge_structure(book, sources, plan.sheets, pages)
         _draw_folios(book, pages, plan.sheets, folios, plan.chunk)
+        if plan.ua_part:
+            _claim_ua(book, plan.ua_part)
         dests = _merge_destinations(book, sources, plan.sheets, pages)
         _link_parts(pages, dests)
         _merge_outlines(book, sources, plan.sheets, pages)
@@ -85,6 +92,8 @@ def _assemble(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], pad: pikepdf.Pdf | 
         if sheet.part < 0:
             assert pad is not None
             book.pages.append(pad.pages[0])  # a page already copied is copied again: pads stay distinct
+            if "/StructParents" in book.pages[-1].obj:  # a blank page: nothing on it to tag
+                del book.pages[-1].obj.StructParents
         else:
             book.pages.append(sources[sheet.part].pages[sheet.page])
     return list(book.pages)
@@ -109,7 +118,87 @@ def _draw_folios(book: pikepdf.Pdf, pages: list[pikepdf.Page], sheets: tuple[She
             resources.XObject = Dictionary()
         resources.XObject[name] = form
         page.contents_add(b"q\n", prepend=True)
-        page.contents_add(b"Q\nq " + bytes(name.unparse()) + b" Do Q\n")
+        # A folio is a pagination artifact: no part of the document's structure (ISO 14289-1 7.8).
+        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC q " + bytes(name.unparse()) + b" Do Q EMC\n")
+
+
+def _merge_structure(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], sheets: tuple[Sheet, ...],
+                     pages: list[pikepdf.Page]) -> None:
+    """Give the book one structure tree: every part's elements, in order, under the first part's Document.
+
+    Each part numbers its parent-tree keys (a page's /StructParents, an annotation's /StructParent)
+    from 0; in the book each part's keys follow the previous part's. Copying a part's elements from
+    its PDF maps their pages (/Pg) and annotations (OBJR) to the copies already in the book, as qpdf
+    keeps one object map per source document.
+    """
+    root = book.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    document = root.K[0] if isinstance(root.K, Array) else root.K
+    nums = Array()
+    offset = 0
+    by_part: dict[int, list[pikepdf.Page]] = {}
+    for sheet, page in zip(sheets, pages):
+        if sheet.part >= 0:
+            by_part.setdefault(sheet.part, []).append(page)
+    for index, source in enumerate(sources):
+        tree = source.Root.get("/StructTreeRoot")
+        if tree is None:
+            raise ValueError(f"part {index} of the book is not tagged")
+        if index:
+            tree = book.copy_foreign(tree)
+            part_document = tree.K[0] if isinstance(tree.K, Array) else tree.K
+            for kid in part_document.K:
+                kid.P = document
+                document.K.append(kid)
+            if "/Namespaces" in tree:
+                root.Namespaces = Array([*root.get("/Namespaces", Array()), *tree.Namespaces])
+        entries = list(tree.ParentTree.Nums)
+        keys = [int(entries[i]) for i in range(0, len(entries), 2)]
+        for i in range(0, len(entries), 2):
+            nums.append(int(entries[i]) + offset)
+            nums.append(entries[i + 1])
+        if index:
+            for page in by_part.get(index, ()):
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annot in page.obj.get("/Annots", ()):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+        offset += max(keys, default=-1) + 1
+    root.ParentTree = book.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = offset
+
+
+#: PDF/A requires every XMP property outside its own schemas to be described by an extension schema.
+_UA_EXTENSION = """<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about=""
+  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+  xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+ <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+  <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+  <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+  <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+  <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+   <pdfaProperty:name>part</pdfaProperty:name>
+   <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+   <pdfaProperty:category>internal</pdfaProperty:category>
+   <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+  </rdf:li></rdf:Seq></pdfaSchema:property>
+ </rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about=""
+  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="{part}"/>
+"""
+
+
+def _claim_ua(book: pikepdf.Pdf, part: int) -> None:
+    """Add a PDF/UA claim (and, for PDF/A, the extension schema that declares it) to the book's XMP."""
+    stream = book.Root.Metadata
+    xmp = stream.read_bytes().decode("utf-8")
+    end = xmp.index("</rdf:RDF>")
+    xmp = xmp[:end] + _UA_EXTENSION.format(part=part) + xmp[end:]
+    stream.write(xmp.encode("utf-8"))
 
 
 def _source_pages(source: pikepdf.Pdf) -> dict[tuple[int, int], int]:

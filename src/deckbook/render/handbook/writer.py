@@ -361,9 +361,10 @@ class _Writer:
         return "".join(out)
 
     def link(self, node: Link, links: bool) -> str:
-        inner = self.inlines(node.children, links=False)
         if not links:
-            return inner
+            return self.inlines(node.children, links=False)
+        inner, formats = _link_content(node.children)
+        style = f' class="{" ".join(formats)}"' if formats else ""
         if node.target.startswith("#"):
             target = self.outline.anchors.get(node.target[1:])
             if target is None and self.handout:  # a heading of the handbook, not of the handout
@@ -375,13 +376,14 @@ class _Writer:
             words = self.words
             see = f"{words.see} {target.number}, {words.page}" if target.number else f"{words.see} {words.page}"
             self.refs.add(target.anchor)
-            return f'<a class="xref" href="#{escape(target.anchor)}" data-see="{escape(see)}">{inner}</a>'
+            return f'<a class="{" ".join(("xref", *formats))}" href="#{escape(target.anchor)}" ' \
+                   f'data-see="{escape(see)}">{inner}</a>'
         href = escape(node.target)
         shown = node.target.removeprefix("mailto:")
         if plain(node.children).strip() in (node.target, shown):
-            return f'<a href="{href}">{inner}</a>'
+            return f'<a href="{href}"{style}>{inner}</a>'
         # On paper a link cannot be followed: the CSS prints the address after the text.
-        return f'<a class="url" href="{href}" data-url="{escape(shown)}">{inner}</a>'
+        return f'<a class="{" ".join(("url", *formats))}" href="{href}" data-url="{escape(shown)}">{inner}</a>'
 
     # -- files --
 
@@ -699,6 +701,27 @@ _BLOCKS: dict[type, Callable[[_Writer, object, _Env], str]] = {
 #: (weasyprint/text/line_break.py, step 3 of `split_first_line`; no upstream issue found for it: the
 #: reproduction is `test_text_before_an_inline_element_keeps_its_line`.)
 SPACE_BEFORE_ELEMENT = "<span> </span>"
+
+#: The class a link takes for the one format of its whole text (see `_link_content`).
+_LINK_FORMATS: dict[type, str] = {Code: "mono", Strong: "strong", Emph: "em", Strike: "s"}
+
+
+def _link_content(nodes: Inlines) -> tuple[str, tuple[str, ...]]:
+    """Return a link's content as text only, and the classes (`_LINK_FORMATS`) that format it.
+
+    WeasyPrint gives every element nested in a link its own link annotation, tagged under that
+    element's Span or NonStruct instead of the Link, which PDF/UA forbids (ISO 14289-1 7.18.5;
+    Kozea/WeasyPrint#2482, "support nested tags in anchors"). So a link holds text only: a format
+    covering all of it becomes a class of the link; formats covering part of it are dropped.
+    """
+    if len(nodes) == 1 and type(nodes[0]) in _LINK_FORMATS:
+        node = nodes[0]
+        if isinstance(node, Code):
+            return str(escape(node.text)), ("mono",)
+        text, formats = _link_content(node.children)  # type: ignore[attr-defined]
+        return text, (_LINK_FORMATS[type(node)], *formats)
+    return str(escape(plain(nodes))), ()
+
 
 _INLINES: dict[type, Callable[[_Writer, Inline, bool], str]] = {
     Text: lambda w, n, links: str(escape(n.text)),
