@@ -275,6 +275,50 @@ def test_print_mode_has_trim_and_bleed_boxes(pdf):
             assert [b - t for b, t in zip(bleed, trim)] == pytest.approx([-BLEED, -BLEED, BLEED, BLEED], abs=0.01)
 
 
+def test_print_mode_is_pdf_x_4_with_a_cmyk_output_intent(pdf):
+    with pikepdf.open(pdf(print_mode=True)) as doc:
+        assert doc.pdf_version == "1.6"
+        (intent,) = doc.Root.OutputIntents
+        assert intent.S == pikepdf.Name.GTS_PDFX
+        profile = intent.DestOutputProfile
+        assert int(profile.N) == 4 and profile.read_bytes()[12:20] == b"prtrCMYK"  # a printer's CMYK profile
+        meta = doc.open_metadata()
+        assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4" and meta["pdf:Trapped"] == "False"
+        assert meta["xmpMM:DocumentID"].startswith("uuid:") and meta["xmpMM:VersionID"] == "1"
+        assert meta["pdfuaid:part"] == "1"  # still tagged for screen readers
+        assert doc.docinfo["/Trapped"] == pikepdf.Name("/False")
+        for page in doc.pages:  # device RGB is calibrated (sRGB) wherever a page draws
+            assert page.obj.Resources.ColorSpace.DefaultRGB[0] == pikepdf.Name.ICCBased
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_print_mode_cover_shows_all_four_crop_marks_at_300_dpi(pdf, tmp_path):
+    """The crop marks are drawn over everything: the cover's full-bleed band hides none of them."""
+    from PIL import Image
+
+    path = pdf(print_mode=True)
+    with pikepdf.open(path) as doc:
+        page = doc.pages[0].obj
+        media = [float(v) for v in page.MediaBox]
+        trim = [float(v) for v in page.TrimBox]
+    subprocess.run(["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-gray", "-png", str(path), str(tmp_path / "cover")],
+                   check=True)
+    image = Image.open(next(tmp_path.glob("cover*.png")))
+    scale = 300 / 72
+    width, height = image.size
+    margin_x = round((trim[0] - media[0]) * scale)  # from the paper's edge to the trim, in pixels
+    margin_y = round((media[3] - trim[3]) * scale)
+    corners = {"top left": (0, 0), "top right": (width - margin_x, 0), "bottom left": (0, height - margin_y),
+               "bottom right": (width - margin_x, height - margin_y)}
+    mark = 5 * MM * scale  # a mark is 6 mm long: a row and a column of at least 5 mm of ink
+    for name, (left, top) in corners.items():
+        corner = image.crop((left, top, left + margin_x, top + margin_y)).point(lambda v: 255 if v < 128 else 0)
+        ink = corner.load()
+        rows = max(sum(1 for x in range(margin_x) if ink[x, y]) for y in range(margin_y))
+        cols = max(sum(1 for y in range(margin_y) if ink[x, y]) for x in range(margin_x))
+        assert rows >= mark and cols >= mark, f"{name}: no crop mark ({rows} px across, {cols} px down)"
+
+
 def test_print_mode_starts_chapters_on_right_hand_pages_with_outer_heads(pdf):
     path = pdf(print_mode=True)
     pages = texts(path)

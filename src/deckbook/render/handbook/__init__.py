@@ -21,7 +21,9 @@ import os
 import re
 import time
 import traceback
+import uuid
 import warnings
+from importlib import resources as package_data
 from collections import OrderedDict
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -62,6 +64,11 @@ MEASURE_STYLESHEET = "handbook-measure.css"  # a quick layout of the contents, t
 #: Per `--pdf-variant`: the variant WeasyPrint writes, and the PDF/UA part the stitch adds to its claims.
 VARIANT_PLAN: dict[str, tuple[str, int | None]] = {v: (v, None) for v in PDF_VARIANTS if "+" not in v}
 VARIANT_PLAN["pdf/a-3a+pdf/ua-1"] = ("pdf/a-3a", 1)
+#: --print: the printing condition of the PDF/X-4 output intent (Debian's libgs-common: Ghostscript's
+#: default CMYK press profile), and what the pages' RGB means (WeasyPrint's own sRGB profile).
+PRINT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PRINT_CONDITION = "Ghostscript default CMYK (default_cmyk.icc)"
+RGB_PROFILE = Path(str(package_data.files("weasyprint.pdf") / "sRGB2014.icc"))
 DEFAULT_TEMPLATES = SHIPPED_THEMES / "default" / "templates"
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 CONTENTS_PART = 400  # contents lines per part of a stitched book (about 12 pages; see `_contents_parts`)
@@ -282,6 +289,7 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
     """
     if options.pdf_variant is not None and options.pdf_variant not in VARIANT_PLAN:
         raise RenderError(f"unknown PDF variant '{options.pdf_variant}' (one of: {', '.join(PDF_VARIANTS)})")
+    press = _press(course, options)
     started = time.time()
     body, page = _document(course, theme, options)
     with epoch.course_date(course.meta.date), _pool(pool) as workers:
@@ -290,7 +298,7 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
         try:
             parts = _book(course, theme, options, body, page, styles, out)
             plan, layouts = parts.lay_out(workers, pools.size(workers), worker)
-            plan = replace(plan, ua_part=VARIANT_PLAN[options.pdf_variant or DEFAULT_PDF_VARIANT][1])
+            plan = replace(plan, ua_part=VARIANT_PLAN[options.pdf_variant or DEFAULT_PDF_VARIANT][1], press=press)
             workers.submit(stitch.stitch, plan, out).result()
             parts.collect_garbage(started)
         except _Refused as refused:
@@ -321,6 +329,20 @@ def _logged(message: str, level: int, files: Mapping[Path, Location], course: Co
     if message.rstrip().endswith(":"):
         message = message.rstrip() + " (WeasyPrint gave no reason: open the file in a browser to see what is wrong)"
     return Diagnostic(where, f"WeasyPrint: {message}", severity="error" if level >= logging.ERROR else "warning")
+
+
+def _press(course: Course, options: Options) -> stitch.Press | None:
+    """Return what makes a print-mode handbook PDF/X-4 (None when not printing)."""
+    if not options.print_mode:
+        return None
+    if (options.pdf_variant or "").startswith("pdf/a"):
+        raise RenderError(f"--print makes a PDF/X-4 file, whose CMYK output intent PDF/A forbids beside its own: "
+                          f"leave out --pdf-variant {options.pdf_variant} (print files are tagged PDF/UA-1)")
+    if not PRINT_PROFILE.is_file():
+        raise RenderError(f"--print needs the CMYK press profile {PRINT_PROFILE}: install the Debian package "
+                          "libgs-common")
+    name = f"deckbook:{course.slug}:{course.meta.version}:{options.edition}:{options.paper or ''}"
+    return stitch.Press(PRINT_PROFILE, PRINT_CONDITION, RGB_PROFILE, f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}")
 
 
 @contextlib.contextmanager

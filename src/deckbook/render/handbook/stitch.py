@@ -34,6 +34,16 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class Press:
+    """What makes the book a PDF/X-4 print file."""
+
+    cmyk_profile: Path  # the printing condition (an ICC output profile): the PDF/X output intent
+    condition: str  # its name, as the output intent states it
+    rgb_profile: Path  # what the RGB the pages are drawn in means (sRGB): each page's DefaultRGB
+    document_id: str  # the XMP document id PDF/X-4 requires (stable: the same book, the same id)
+
+
+@dataclass(frozen=True)
 class Plan:
     """What the stitch puts together, in order."""
 
@@ -44,6 +54,7 @@ class Plan:
     chunk: int
     object_streams: bool = True  # PDF/A-1 (PDF 1.4) allows none
     ua_part: int | None = None  # a PDF/UA part to claim besides the parts' own claim (PDF/A-3a + PDF/UA-1)
+    press: Press | None = None  # print mode: PDF/X-4 with crop marks
 
 
 def page_count(pdf: Path) -> int:
@@ -65,12 +76,14 @@ def stitch(plan: Plan, out: Path) -> Path:
         _draw_folios(book, pages, plan.sheets, folios, plan.chunk)
         if plan.ua_part:
             _claim_ua(book, plan.ua_part)
+        if plan.press:
+            _press(book, pages, plan.press)
         dests = _merge_destinations(book, sources, plan.sheets, pages)
         _link_parts(pages, dests)
         _merge_outlines(book, sources, plan.sheets, pages)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.stitch.tmp")  # a killed build's is swept
         try:
-            book.save(tmp, deterministic_id=True, compress_streams=True,
+            book.save(tmp, deterministic_id=True, compress_streams=True, force_version="1.6" if plan.press else None,
                       object_stream_mode=pikepdf.ObjectStreamMode.generate if plan.object_streams
                       else pikepdf.ObjectStreamMode.disable)
             os.replace(tmp, out)
@@ -199,6 +212,83 @@ def _claim_ua(book: pikepdf.Pdf, part: int) -> None:
     end = xmp.index("</rdf:RDF>")
     xmp = xmp[:end] + _UA_EXTENSION.format(part=part) + xmp[end:]
     stream.write(xmp.encode("utf-8"))
+
+
+MM = 72 / 25.4
+SLUG = 10 * MM  # paper beyond the bleed, where the marks go
+MARK_GAP = 3 * MM  # crop marks start this far from the trim (outside the bleed), ...
+MARK_LENGTH = 6 * MM  # ... and run this far
+MARK_WIDTH = 0.3  # points; printers ask for 0.25–0.5 pt
+
+
+def _press(book: pikepdf.Pdf, pages: list[pikepdf.Page], press: Press) -> None:
+    """Make the book a PDF/X-4 print file: output intent, calibrated RGB, crop marks, XMP and Info claims."""
+    cmyk = book.make_stream(press.cmyk_profile.read_bytes(), N=4)
+    book.Root.OutputIntents = Array([book.make_indirect(Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=String(press.condition),
+        OutputCondition=String(press.condition), Info=String(press.condition), DestOutputProfile=cmyk))])
+    rgb = Array([Name.ICCBased, book.make_stream(press.rgb_profile.read_bytes(), N=3, Alternate=Name.DeviceRGB)])
+    registration = Array([Name.Separation, Name.All, Name.DeviceCMYK, Dictionary(
+        FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([1, 1, 1, 1]), N=1)])
+    seen: set[tuple[int, int]] = set()
+    for page in pages:
+        _calibrate(page.obj, rgb, seen)
+        _crop_marks(book, page, registration)
+    with book.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["pdfxid:GTS_PDFXVersion"] = "PDF/X-4"
+        meta["pdf:Trapped"] = "False"
+        meta["xmpMM:DocumentID"] = press.document_id
+        meta["xmpMM:VersionID"] = "1"
+        meta["xmpMM:RenditionClass"] = "default"
+        if meta.get("xmp:ModifyDate"):
+            meta["xmp:MetadataDate"] = meta["xmp:ModifyDate"]
+    book.docinfo["/Trapped"] = Name("/False")
+
+
+def _calibrate(owner: Dictionary, rgb: Array, seen: set) -> None:
+    """Give `owner`'s resources (and those of the forms and patterns it draws) sRGB as DefaultRGB.
+
+    PDF/X-4 admits DeviceRGB only where a DefaultRGB colour space says what it means (ISO 15930-7 6.2.4.3).
+    """
+    resources = owner.get("/Resources")
+    if resources is None or resources.objgen in seen and resources.objgen != (0, 0):
+        return
+    seen.add(resources.objgen)
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = Dictionary()
+    resources.ColorSpace.DefaultRGB = rgb
+    for group in ("/XObject", "/Pattern"):
+        for item in resources.get(group, Dictionary()).values():
+            if item.get("/Subtype") == Name.Form or group == "/Pattern":
+                _calibrate(item, rgb, seen)
+
+
+def _crop_marks(book: pikepdf.Pdf, page: pikepdf.Page, registration: Array) -> None:
+    """Widen the page by the slug and draw crop and registration marks there, over everything else."""
+    trim = [float(v) for v in page.obj.TrimBox]
+    bleed = [float(v) for v in page.obj.BleedBox]
+    media = [bleed[0] - SLUG, bleed[1] - SLUG, bleed[2] + SLUG, bleed[3] + SLUG]
+    page.obj.MediaBox = Array(media)
+    if "/CropBox" in page.obj:
+        page.obj.CropBox = Array(media)
+    resources = page.obj.Resources
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = Dictionary()
+    resources.ColorSpace.CSRegistration = registration
+    x0, y0, x1, y1 = trim
+    lines = []
+    for x, y, sx, sy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+        lines.append((x + sx * MARK_GAP, y, x + sx * (MARK_GAP + MARK_LENGTH), y))  # horizontal
+        lines.append((x, y + sy * MARK_GAP, x, y + sy * (MARK_GAP + MARK_LENGTH)))  # vertical
+    cx, cy, arm = (x0 + x1) / 2, (y0 + y1) / 2, MARK_LENGTH / 2
+    for mx, my in ((cx, y1 + MARK_GAP + arm), (cx, y0 - MARK_GAP - arm), (x0 - MARK_GAP - arm, cy),
+                   (x1 + MARK_GAP + arm, cy)):  # registration crosses at the middle of each side
+        lines += [(mx - arm, my, mx + arm, my), (mx, my - arm, mx, my + arm)]
+    path = "".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S\n" for a, b, c, d in lines)
+    # An artifact (no part of the document), drawn last so nothing covers it (the cover's background).
+    page.contents_add(book.make_stream(
+        f"/Artifact <</Type /Pagination>> BDC q /CSRegistration CS 1 SCN {MARK_WIDTH} w 0 J [] 0 d\n{path}Q EMC\n"
+        .encode()))
 
 
 def _source_pages(source: pikepdf.Pdf) -> dict[tuple[int, int], int]:
