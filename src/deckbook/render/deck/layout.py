@@ -419,9 +419,11 @@ def _plan_slide(slide: model.Slide, geo: Geometry, ctx: Context, title: str | No
         items.append(notes_piece)
     pages, sizes = _fit(ctx, items, shown, slide, geo, layout)
     notes = notes_lines(slide.notes, ctx)
-    for n, page in enumerate(pages, start=len(plans)):
+    first = len(plans)  # after a section divider, the content's first slide counts on from it
+    for n, page in enumerate(pages, start=first):
         page_title = title + continued(ctx.words, n)
-        plan = _content(ctx, "" if hidden else page_title, page, sizes, geo, layout, slide, notes if n == 0 else ())
+        plan = _content(ctx, "" if hidden else page_title, page, sizes, geo, layout, slide,
+                        notes if n == first else ())
         plans.append(replace(plan, title=page_title, title_hidden=True, title_size=ctx.deck.title_size)
                      if hidden else plan)
     return plans
