@@ -69,3 +69,24 @@ def test_loader_never_opens_the_canary(tmp_path, opened):
     assert root.resolve() / "01.md" in real and root.resolve() / "course.yaml" in real  # the hook records
     assert [p for p in real if not p.is_relative_to(root.resolve()) and p.is_relative_to(tmp_path)] == []
     assert not any(p.is_relative_to(canary) for p in real)
+
+
+def test_build_never_opens_a_file_a_theme_links_to_outside(tmp_path, opened, monkeypatch):
+    """A theme's files are hashed for the cache key: a symbolic link out of the theme must not be read."""
+    import shutil
+
+    from deckbook.build import build
+
+    canary = tmp_path / "canary.txt"
+    canary.write_text("secret\n", encoding="utf-8")
+    theme = tmp_path / "themes" / "t"
+    shutil.copytree(Path(__file__).parents[1] / "themes" / "default", theme)
+    (theme / "notes.txt").symlink_to(canary)
+    root = tmp_path / "course"
+    root.mkdir()
+    (root / "course.yaml").write_text("title: T\ntheme: t\n", encoding="utf-8")
+    (root / "01.md").write_text("# A\n\n## B\n\ntext\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    opened.clear()
+    build(root, tmp_path / "out", outputs=("deck",), jobs=1)
+    assert canary not in [p.resolve() for p in opened if p.exists()]

@@ -21,6 +21,7 @@ from . import cache, epoch, interrupt
 from .errors import Diagnostic, Diagnostics, EnvironmentProblem, Location, RenderError
 from .load import find_course
 from .options import Options
+from .paths import confined
 from .outputs import OUTPUTS
 from .render.pool import Inline, stop, workers
 
@@ -194,8 +195,8 @@ def _cached_files(root: Path, manifest: cache.Manifest, outputs: tuple[str, ...]
 def _globbed(root: Path, theme_folders: tuple[Path, ...]) -> list[Path]:
     """Return files whose mere appearance changes a build: chapters, course.yaml, theme files."""
     found = [root / "course.yaml", *root.glob("*.md")]
-    for folder in theme_folders:
-        found += [p for p in folder.rglob("*") if p.is_file()]
+    for folder in theme_folders:  # a file linking out of the theme is not part of it: never opened, not hashed
+        found += [p for p in folder.rglob("*") if p.is_file() and confined(p, [folder])]
     return found
 
 
