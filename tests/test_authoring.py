@@ -182,7 +182,7 @@ def test_other_inline_html_renders_in_both_outputs(make_course, theme, tmp_path)
         assert fragment in page
     assert "gone" not in page
     texts = deck_texts(course, theme, tmp_path)[1]
-    assert "x2 hot under HTML site\vnext  line" in texts  # python-pptx reads a line break as a vertical tab
+    assert "x2 hot under HTML site\vnext line" in texts  # python-pptx reads a line break as a vertical tab
 
 
 def test_details_are_speaker_notes(make_course, theme, tmp_path):
@@ -473,3 +473,10 @@ def test_mdbook_directive_outside_code_is_a_warning(make_course):
     _, warnings = load(make_course({"01.md": "## S\n\n{{#playground code/a.rs}}\n"}, LEVEL2))
     assert warnings == ["01.md:3:1: warning: mdBook directive '{{#playground code/a.rs}}' is shown as text "
                         "(deckbook reads {{#include}} inside code blocks; copy the text here instead)"]
+
+
+def test_headings_in_handbook_blocks_are_numbered_headings_of_the_handbook(make_course, theme):
+    course, _ = load(make_course({"01.md": "# One\n\n## Slide\n\nText.\n\n::: handbook\n### Deeper\n\nMore.\n:::\n"},
+                                 LEVEL2))
+    page = html(course, theme)
+    assert '<h3 id="deeper"><span class="num">1.1.1</span> Deeper</h3>' in page

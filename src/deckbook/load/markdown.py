@@ -879,7 +879,11 @@ class ChapterParser:
             i += 1
             kind = node.type
             if kind in ("text", "softbreak"):
-                _append_text(out, node.content if kind == "text" else " ")
+                text = node.content if kind == "text" else " "
+                if i > 1 and _is_comment(nodes[i - 2]) and out and isinstance(out[-1], m.Text) \
+                        and out[-1].text.endswith(" "):
+                    text = text.lstrip(" ")  # `a <!-- note --> b` reads "a b", not "a  b"
+                _append_text(out, text)
             elif kind == "hardbreak":
                 out.append(m.LineBreak())
             elif kind == "code_inline":
@@ -1029,6 +1033,10 @@ def _rules_before_headings(items: list[Item]) -> list[Item]:
         else:
             out.append(item)
     return out
+
+
+def _is_comment(node: SyntaxTreeNode) -> bool:
+    return node.type == "html_inline" and node.content.startswith("<!--")
 
 
 def _append_text(out: list[m.Inline], text: str) -> None:
