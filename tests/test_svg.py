@@ -45,6 +45,15 @@ def test_an_svg_referring_outside_itself_is_refused_with_file_and_line(make_cour
             "(an SVG stays inside the course: embed pictures as data: URLs, fonts come from the theme)"]
 
 
+def test_a_hyperlink_in_an_svg_is_no_reference_but_a_linked_file_is(make_course):
+    link = ('<a xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="https://www.drawio.com/doc/faq/svg-export">'
+            '<text x="1" y="9">Text is not SVG</text></a>')
+    root = make_course({"01-a.md": CHAPTER, "diagram.svg": f"<svg {SVG_NS} width='10' height='10'>{link}</svg>\n"})
+    load(root)  # draw.io puts such a link in every export: nothing reads it
+    local = '<a href="notes.html"><rect width="5" height="5"/></a>'
+    assert len(_errors(make_course, f"<svg {SVG_NS} width='10' height='10'>\n  {local}\n</svg>\n")) == 1
+
+
 def test_an_svg_with_entities_is_refused(make_course):
     svg = f'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY lol "lol">]>\n<svg {SVG_NS}><text>&lol;</text></svg>\n'
     errors = _errors(make_course, svg)

@@ -322,20 +322,25 @@ def _svg_tree(data: bytes):
 
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)|@import\s+['"]([^'"]*)""", re.I)
 _LOCAL = re.compile(r"^(#|data:)", re.I)
+_WEB = re.compile(r"^(https?://|mailto:)", re.I)
 
 
 def svg_references(data: bytes) -> list[tuple[int, str]]:
     """Return every reference an SVG makes outside itself (line, target): links, images, CSS url() and @import.
 
     Only fragments (`#id`) and `data:` URLs stay inside the file; the handbook and the deck's renderer
-    must never read another file or the network because of a picture.
+    must never read another file or the network because of a picture. A hyperlink (`<a href>`) to a web
+    or mail address is not read by anything (draw.io puts one in every export): it is not a reference.
     """
     found = []
     for element in _svg_tree(data).iter():
         if not isinstance(element.tag, str):
             continue
+        link = etree.QName(element).localname == "a"
         for name, value in element.attrib.items():
             local = etree.QName(name).localname
+            if link and local == "href" and _WEB.match(value.strip()):
+                continue
             targets = [value.strip()] if local in ("href", "src") else []
             targets += [a or b for a, b in _CSS_URL.findall(value)]
             found += [(element.sourceline, t) for t in targets if t and not _LOCAL.match(t)]
