@@ -211,6 +211,7 @@ def test_a_lab_day_builds_deck_handbooks_and_solutions(make_course, tmp_path):
     for text in (student, trainer):
         assert "Schedule" in text and "09:55–10:45" in text and "Objectives" in text
         assert "Exercise: Build a router (25 min)" in text
+        assert "3 Recap ..." in text and "3\nRecap\nIntro\n• Write a Router with two routes\n" in text  # the last chapter
     assert "fn main" not in student and "Solution" not in student and "≈" not in student
     assert "fn main() {}" in trainer and "≈ 40 min" in trainer
     assert "fn main() {}" in solutions and "Build a router" in solutions and "SOLUTIONS" in solutions  # the cover, in capitals

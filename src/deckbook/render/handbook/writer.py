@@ -35,6 +35,7 @@ from ..common.numbers import change, quantity
 from ..common import teaching
 from ..common.teaching import exercise_title
 
+RECAP_ANCHOR = "course-recap"  # the handbook's last chapter: every chapter's objectives again
 WRAP_MARK = "\u21aa"  # ↪ starts the continuation of a code line that was too long for the page
 
 
@@ -757,6 +758,9 @@ def body(course: Course, layout: Layout, words: Labels, edition: str) -> Body:
     diags = Diagnostics()
     trainer, handout = edition == "trainer", edition == "solutions"
     slides = solution_slides(course) if handout else handbook_slides(course)
+    recap = teaching.recap_blocks(course)
+    if recap and not handout:  # the objectives again, as the deck's last slide has them
+        slides.append(Slide("section", 1, (Text(words.recap),), RECAP_ANCHOR, recap, (), course.chapters[-1].loc))
     outline = _Outline(layout.toc_depth, trainer, diags, solutions=trainer or handout)
     outline.scan(slides)
     times = teaching.timing(course)
