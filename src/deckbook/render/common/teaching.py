@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from ... import model as m
@@ -35,11 +36,12 @@ class Timing:
     diagnostics: tuple[Diagnostic, ...]
 
     def of(self, chapter: m.Chapter) -> ChapterTime:
-        return next(t for t in self.chapters if t.chapter is chapter)
+        """Return the minutes of `chapter`."""
+        return self._by_chapter[id(chapter)]
 
-    def slide(self, chapter: m.Chapter, index: int) -> int | None:
-        """Return the minutes of slide `index` of `chapter` (None when nothing in it is timed)."""
-        return self.of(chapter).slides[index]
+    @cached_property
+    def _by_chapter(self) -> dict[int, ChapterTime]:
+        return {id(t.chapter): t for t in self.chapters}
 
 
 def timing(course: m.Course) -> Timing:

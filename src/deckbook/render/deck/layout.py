@@ -94,7 +94,8 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
     days = teaching.agenda(course, times)
     openers = {plan.chapters[0].slug: plan for plan in days if plan.chapters}
     titles = deck_titles(course, ctx.words)
-    for chapter in course.chapters:
+    for timed in times.chapters:
+        chapter = timed.chapter
         if chapter.handbook_only:
             continue
         if chapter.slug in openers:
@@ -105,7 +106,7 @@ def plan_deck(course: Course, theme: Theme) -> DeckPlan:
         if after < 0 and chapter.objectives:
             slides += _objectives(chapter, geo, ctx)
         for index, slide in enumerate(chapter.slides):
-            planned = _plan_slide(_timed(slide, times.slide(chapter, index)), geo, ctx, *titles[id(slide)])
+            planned = _plan_slide(_timed(slide, timed.slides[index]), geo, ctx, *titles[id(slide)])
             if planned:  # a cross-reference to the slide or a heading on it jumps to its first slide
                 planned[0] = replace(planned[0], anchors=_anchors(slide))
             slides += planned

@@ -764,7 +764,7 @@ def body(course: Course, layout: Layout, words: Labels, edition: str) -> Body:
     outline = _Outline(layout.toc_depth, trainer, diags, solutions=trainer or handout)
     outline.scan(slides)
     times = teaching.timing(course)
-    minutes = {id(s): t for c in course.chapters for s, t in zip(c.slides, times.of(c).slides) if t}
+    minutes = {id(s): n for t in times.chapters for s, n in zip(t.chapter.slides, t.slides) if n}
     writer = _Writer(course, layout, words, outline, trainer, diags, trainer or handout, minutes)
     # Objectives open a chapter: after its level-1 heading, else before its first slide.
     objectives = {} if handout else {id(c.slides[0]): c for c in course.chapters if c.objectives and c.slides}
