@@ -272,7 +272,8 @@ async fn axum_clones_the_state_for_every_request() {
     for _ in 0..10 {
         send(&app, "GET", "/").await;
     }
-    let per_request = (clones.load(Ordering::Relaxed) - before) / 10;
-    assert!(per_request >= 1, "each request clones the state");
+    let clones_in_10 = clones.load(Ordering::Relaxed) - before;
+    // Axum 0.8.9 (the version in Cargo.lock) clones it three times.
+    assert_eq!(clones_in_10, 3 * 10, "clones per request changed");
 }
 // ANCHOR_END: test-clones
