@@ -2,11 +2,21 @@
 //! across `.await`.
 //!
 //! The bad version does not compile as an Axum handler
-//! (the guard is not `Send`), so it only appears as a
-//! fragment in the chapter. Here are the two fixes:
-//! drop the guard before awaiting, or use Tokio's async
-//! mutex when the lock really must be held across the
-//! `.await`.
+//! (the guard is not `Send`). It lives in
+//! `broken/bad_hit.rs`, and this doctest checks that it
+//! still fails to compile. (`#[axum::debug_handler]`'s
+//! error has no error code to pin, and stable rustdoc
+//! does not check codes anyway.)
+//!
+#![doc = concat!(
+    "```compile_fail\n",
+    include_str!("../broken/bad_hit.rs"),
+    "```"
+)]
+//!
+//! Here are the two fixes: drop the guard before
+//! awaiting, or use Tokio's async mutex when the lock
+//! really must be held across the `.await`.
 
 use std::sync::{
     Arc, Mutex, MutexGuard, PoisonError,
@@ -43,14 +53,14 @@ impl AppState {
 
     /// Stands for any async call: a message queue, a
     /// database, another HTTP API.
-    async fn publish(&self, hits: u64) {
+    pub async fn publish(&self, hits: u64) {
         // The receiver may be gone: nothing to tell.
         let _ = self.events.send(hits).await;
     }
 }
 
 /// Locks a `std` mutex, recovering from poisoning.
-fn lock<T>(
+pub fn lock<T>(
     mutex: &Mutex<T>,
 ) -> MutexGuard<'_, T> {
     mutex
