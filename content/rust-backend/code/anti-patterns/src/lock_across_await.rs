@@ -14,6 +14,47 @@
     "```"
 )]
 //!
+//! A `current_thread` runtime does not lift the `Send`
+//! requirement: `tokio::spawn` demands it on every
+//! runtime, so this does not compile either…
+//!
+//! ```compile_fail
+//! use std::sync::{Arc, Mutex};
+//! let rt = tokio::runtime::Builder::new_current_thread()
+//!     .build()
+//!     .unwrap();
+//! let hits = Arc::new(Mutex::new(0u64));
+//! rt.block_on(async move {
+//!     let task = tokio::spawn(async move {
+//!         let guard = hits.lock().unwrap();
+//!         tokio::task::yield_now().await;
+//!         drop(guard);
+//!     });
+//!     task.await.unwrap();
+//! });
+//! ```
+//!
+//! …while the same task compiles with `spawn_local` on
+//! a `LocalSet`, where nothing requires `Send` (and
+//! where the held guard can deadlock):
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//! let rt = tokio::runtime::Builder::new_current_thread()
+//!     .build()
+//!     .unwrap();
+//! let hits = Arc::new(Mutex::new(0u64));
+//! let local = tokio::task::LocalSet::new();
+//! local.block_on(&rt, async move {
+//!     let task = tokio::task::spawn_local(async move {
+//!         let guard = hits.lock().unwrap();
+//!         tokio::task::yield_now().await;
+//!         drop(guard);
+//!     });
+//!     task.await.unwrap();
+//! });
+//! ```
+//!
 //! Here are the two fixes: drop the guard before
 //! awaiting, or use Tokio's async mutex when the lock
 //! really must be held across the `.await`.
