@@ -117,10 +117,32 @@ impl ApiKeys {
 }
 
 /// Proof that the request carried a valid `x-api-key` header. A handler
-/// that takes an `ApiKey` argument cannot run without one.
+/// that takes an `ApiKey` argument cannot run without one: the private
+/// field means no code outside this module can build one, so the
+/// extractor below is the only way to get it.
 #[derive(Debug)]
-pub struct ApiKey;
+pub struct ApiKey {
+    _private: (),
+}
 // ANCHOR_END: api-keys
+
+/// Outside this module an `ApiKey` cannot be forged:
+///
+/// ```compile_fail
+/// let forged = typed_handlers::extract::ApiKey { _private: () };
+/// ```
+///
+/// ```compile_fail
+/// let forged = typed_handlers::extract::ApiKey;
+/// ```
+///
+/// while the type itself is public and usable as an argument:
+///
+/// ```
+/// fn protected(_key: typed_handlers::extract::ApiKey) {}
+/// ```
+#[cfg(doctest)]
+pub struct ApiKeyIsUnforgeable;
 
 // ANCHOR: api-key-extractor
 impl<S> FromRequestParts<S> for ApiKey
@@ -136,7 +158,9 @@ where
     ) -> Result<Self, Self::Rejection> {
         let key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
         match key {
-            Some(key) if ApiKeys::from_ref(state).0.contains(key) => Ok(ApiKey),
+            Some(key) if ApiKeys::from_ref(state).0.contains(key) => {
+                Ok(ApiKey { _private: () })
+            }
             Some(_) => Err(ApiRejection::unauthorized("unknown API key")),
             None => Err(ApiRejection::unauthorized("missing x-api-key header")),
         }
