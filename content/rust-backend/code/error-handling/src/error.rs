@@ -3,7 +3,7 @@
 use axum::{
     Json,
     extract::{FromRequest, Request, rejection::JsonRejection},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,10 @@ pub enum AppError {
     #[error(transparent)]
     BadJson(#[from] JsonRejection),
 
+    /// No connection free in time: the service is overloaded, not broken.
+    #[error("service busy, try again")]
+    Unavailable(#[source] sqlx::Error),
+
     /// Anything else from the database: logged, never shown to the client.
     #[error("internal server error")]
     Database(#[source] sqlx::Error),
@@ -39,6 +43,7 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 Self::Conflict("a record with this value already exists")
             }
+            sqlx::Error::PoolTimedOut => Self::Unavailable(err),
             _ => Self::Database(err),
         }
     }
@@ -66,6 +71,10 @@ impl IntoResponse for AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
             }
             Self::BadJson(rejection) => (rejection.status(), "invalid_json"),
+            Self::Unavailable(err) => {
+                tracing::warn!(error = %err, "no database connection");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             Self::Database(err) => {
                 tracing::error!(error = %err, "database error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -73,7 +82,12 @@ impl IntoResponse for AppError {
         };
         let body =
             ErrorBody { code: code.to_owned(), message: self.to_string() };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            let retry = HeaderValue::from_static("1"); // seconds
+            response.headers_mut().insert(header::RETRY_AFTER, retry);
+        }
+        response
     }
 }
 // ANCHOR_END: into-response
@@ -119,8 +133,17 @@ mod tests {
     }
 
     #[test]
-    fn other_database_errors_become_500_without_details() {
+    fn pool_timeout_becomes_503_with_retry_after() {
         let err = AppError::from(sqlx::Error::PoolTimedOut);
+        assert!(matches!(err, AppError::Unavailable(_)));
+        let response = err.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    }
+
+    #[test]
+    fn other_database_errors_become_500_without_details() {
+        let err = AppError::from(sqlx::Error::PoolClosed);
         assert!(matches!(err, AppError::Database(_)));
         assert_eq!(err.to_string(), "internal server error");
         assert_eq!(

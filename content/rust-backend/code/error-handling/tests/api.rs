@@ -185,3 +185,25 @@ async fn internal_errors_do_not_leak_details() {
         json!({"code": "internal", "message": "internal server error"})
     );
 }
+
+/// A real pool timeout: the only connection is held elsewhere, so the
+/// request waits `acquire_timeout` for one and is answered `503`.
+#[tokio::test]
+async fn pool_timeout_is_503_with_retry_after() {
+    use sqlx::sqlite::SqlitePoolOptions;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(50))
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let app = app(pool.clone());
+    let _held = pool.acquire().await.unwrap(); // the pool is now empty
+    let request = Request::get("/users/1").body(Body::empty()).unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["code"], "unavailable");
+}

@@ -11,6 +11,7 @@ pub mod db;
 pub mod kv;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::{
@@ -67,6 +68,8 @@ pub struct AppState {
     pub settings: RwLock<Option<Settings>>,
     /// Ordered audit log owned by one task: an actor.
     pub audit: AuditLog,
+    /// How often the settings were loaded from the database (tests).
+    pub settings_loads: AtomicU64,
 }
 // ANCHOR_END: app-state
 
@@ -78,6 +81,7 @@ impl AppState {
             page_views: Mutex::default(),
             settings: RwLock::new(None),
             audit: AuditLog::spawn(1_000),
+            settings_loads: AtomicU64::new(0),
         }
     }
 
@@ -97,6 +101,7 @@ impl AppState {
         )
         .fetch_one(&self.db)
         .await?; // the write guard is held across this .await
+        self.settings_loads.fetch_add(1, Ordering::Relaxed);
         *slot = Some(loaded.clone());
         Ok(loaded)
     }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // in a test, a panic is a failed test
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::{
     Router,
@@ -146,19 +147,26 @@ async fn settings_are_cached_and_written_through() {
     assert_eq!(motd.0, "Hello");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_cache_misses_all_get_the_settings() {
+// ANCHOR: test-stampede
+/// 20 requests find the cache cold at the same moment; exactly one loads.
+#[tokio::test]
+async fn concurrent_cache_misses_load_the_settings_once() {
     let (_, state) = setup().await;
+    let held = state.settings.write().await; // keep the cache cold...
     let readers: Vec<_> = (0..20)
         .map(|_| {
             let state = Arc::clone(&state);
             tokio::spawn(async move { state.settings().await.unwrap() })
         })
         .collect();
+    tokio::task::yield_now().await; // ...until all 20 wait for the lock
+    drop(held); // now they all read `None` at once
     for reader in readers {
         assert_eq!(reader.await.unwrap().motd, "Welcome!");
     }
+    assert_eq!(state.settings_loads.load(Ordering::Relaxed), 1);
 }
+// ANCHOR_END: test-stampede
 
 #[tokio::test]
 async fn the_audit_actor_records_events_in_order() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::{
     Json,
     extract::{FromRef, FromRequestParts, Query},
-    http::{StatusCode, request::Parts},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -15,6 +15,8 @@ use serde::Deserialize;
 // ANCHOR: rejection
 /// What a custom extractor answers when it refuses a request:
 /// a status code and `{"error": "..."}`.
+/// A `401` also says how to authenticate (`WWW-Authenticate`, which
+/// RFC 9110 requires on every `401`).
 #[derive(Debug)]
 pub struct ApiRejection {
     status: StatusCode,
@@ -24,9 +26,19 @@ pub struct ApiRejection {
 impl IntoResponse for ApiRejection {
     fn into_response(self) -> Response {
         let body = Json(serde_json::json!({ "error": self.message }));
-        (self.status, body).into_response()
+        let mut response = (self.status, body).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(API_KEY_CHALLENGE),
+            );
+        }
+        response
     }
 }
+
+/// The challenge of a `401`: send the key in the `x-api-key` header.
+pub const API_KEY_CHALLENGE: &str = r#"ApiKey header="x-api-key""#;
 // ANCHOR_END: rejection
 
 impl ApiRejection {
@@ -59,12 +71,14 @@ struct RawPagination {
     page: Option<u32>,
     per_page: Option<u32>,
 }
-// ANCHOR_END: pagination
 
 impl Pagination {
     pub const DEFAULT_PER_PAGE: u32 = 20;
     pub const MAX_PER_PAGE: u32 = 100;
+}
+// ANCHOR_END: pagination
 
+impl Pagination {
     /// The page number, starting at 1.
     pub fn page(&self) -> u32 {
         self.page

@@ -94,6 +94,35 @@ async fn missing_or_wrong_api_key_is_401_with_json_body() {
 }
 
 #[tokio::test]
+async fn every_401_says_how_to_authenticate() {
+    let app = test_app();
+    let body = json!({"isbn": ISBNS[0], "title": "x", "year": 2020});
+    for key in [None, Some("nope")] {
+        let response = app.clone().oneshot(post_book(key, &body)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            response.headers()[header::WWW_AUTHENTICATE],
+            typed_handlers::extract::API_KEY_CHALLENGE
+        );
+    }
+    let (status, _) = send(&app, post_book(Some(KEY), &body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+/// `Path` answers 500, not 400, when the handler's type does not fit the
+/// route: a bug in the server, not in the request.
+#[tokio::test]
+async fn path_type_that_does_not_fit_the_route_is_500() {
+    use axum::{extract::Path, routing};
+    let app = Router::new().route(
+        "/pairs/{a}",
+        routing::get(|Path((a, b)): Path<(u32, u32)>| async move { format!("{a}{b}") }),
+    );
+    let (status, _) = send(&app, get("/pairs/1")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
 async fn duplicate_isbn_is_409() {
     let app = test_app();
     let body = json!({"isbn": ISBNS[1], "title": "Once", "year": 2020});
