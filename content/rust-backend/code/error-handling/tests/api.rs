@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // in a test, a panic is a failed test
 
+use std::sync::{Arc, Mutex};
+
 use axum::{
     Router,
     body::Body,
@@ -174,8 +176,18 @@ async fn delete_is_204_then_404() {
     assert_eq!(body["message"], "user not found");
 }
 
-#[tokio::test]
-async fn internal_errors_do_not_leak_details() {
+/// The client learns nothing; the log, with a logger installed as in
+/// `main.rs`, has the cause.
+#[tokio::test] // one thread: the logger below is this thread's default
+async fn internal_errors_do_not_leak_details_but_are_logged() {
+    let log = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let writer = {
+        let log = Arc::clone(&log);
+        move || LogWriter(Arc::clone(&log))
+    };
+    let logger = tracing_subscriber::fmt().with_ansi(false).with_writer(writer);
+    let _installed = tracing::subscriber::set_default(logger.finish());
+
     let (app, pool) = setup().await;
     sqlx::query("DROP TABLE users").execute(&pool).await.unwrap();
     let (status, body) = send(&app, "GET", "/users/1", None).await;
@@ -184,6 +196,22 @@ async fn internal_errors_do_not_leak_details() {
         body,
         json!({"code": "internal", "message": "internal server error"})
     );
+    let log = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("ERROR"), "{log}");
+    assert!(log.contains("no such table: users"), "{log}");
+}
+
+/// Collects what the logger writes.
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A real pool timeout: the only connection is held elsewhere, so the

@@ -139,7 +139,18 @@ pub fn app(state: Arc<AppState>) -> Router {
 }
 // ANCHOR_END: router
 
-/// Logs the cause and answers 500. Chapter 4 replaces this with a typed error.
+// ANCHOR: logger
+/// The logger `main` installs: human-readable lines on standard output,
+/// `INFO` and above, without colour codes (plain text in files and tests).
+pub fn logger() -> tracing_subscriber::fmt::SubscriberBuilder {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+}
+// ANCHOR_END: logger
+
+/// Logs the cause (through the logger `main` installs) and answers 500.
+/// Chapter 4 replaces this with a typed error.
 fn internal_error(err: impl std::fmt::Display) -> StatusCode {
     tracing::error!("request failed: {err}");
     StatusCode::INTERNAL_SERVER_ERROR

@@ -66,9 +66,19 @@ async fn users_are_stored_in_sqlite() {
     );
 }
 
-#[tokio::test]
-async fn duplicate_email_is_still_a_500_here() {
-    // Chapter 4 maps this unique-constraint violation to 409 Conflict.
+// ANCHOR: test-logged
+/// A duplicate is still a bare 500 here (chapter 4 makes it a 409), but
+/// with the same logger as `main.rs` installed, its cause is logged.
+#[tokio::test] // one thread: the logger below is this thread's default
+async fn duplicate_email_is_a_500_whose_cause_is_logged() {
+    let log = Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let writer = {
+        let log = Arc::clone(&log);
+        move || LogWriter(Arc::clone(&log))
+    };
+    let logger = state_management::logger().with_writer(writer).finish();
+    let _installed = tracing::subscriber::set_default(logger);
+
     let (app, _) = setup().await;
     let new = json!({"name": "Ada", "email": "ada@example.com"});
     assert_eq!(
@@ -79,6 +89,23 @@ async fn duplicate_email_is_still_a_500_here() {
         send(&app, "POST", "/users", Some(new)).await.0,
         StatusCode::INTERNAL_SERVER_ERROR
     );
+    let log = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("ERROR"), "{log}");
+    assert!(log.contains("UNIQUE constraint failed: users.email"), "{log}");
+}
+// ANCHOR_END: test-logged
+
+/// Collects what the logger writes.
+struct LogWriter(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[tokio::test]
