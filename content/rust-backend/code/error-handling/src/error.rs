@@ -3,7 +3,7 @@
 use axum::{
     Json,
     extract::{FromRequest, Request, rejection::JsonRejection},
-    http::{HeaderValue, StatusCode, header},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -14,20 +14,15 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("{0} not found")]
     NotFound(&'static str),
-
     #[error("{0}")]
     Conflict(&'static str),
-
     #[error("{0}")]
-    Validation(String),
-
+    Invalid(String),
     #[error(transparent)]
     BadJson(#[from] JsonRejection),
-
-    /// No connection free in time: the service is overloaded, not broken.
+    /// No connection free in time: overloaded, not broken.
     #[error("service busy, try again")]
     Unavailable(#[source] sqlx::Error),
-
     /// Anything else from the database: logged, never shown to the client.
     #[error("internal server error")]
     Database(#[source] sqlx::Error),
@@ -67,27 +62,17 @@ impl IntoResponse for AppError {
         let (status, code) = match &self {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Self::Validation(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
-            }
+            Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Self::BadJson(rejection) => (rejection.status(), "invalid_json"),
-            Self::Unavailable(err) => {
-                tracing::warn!(error = %err, "no database connection");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-            }
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::Database(err) => {
                 tracing::error!(error = %err, "database error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
-        let body =
-            ErrorBody { code: code.to_owned(), message: self.to_string() };
-        let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            let retry = HeaderValue::from_static("1"); // seconds
-            response.headers_mut().insert(header::RETRY_AFTER, retry);
-        }
-        response
+        let body = ErrorBody { code: code.into(), message: self.to_string() };
+        let retry = (code == "busy").then_some([(header::RETRY_AFTER, "1")]);
+        (status, retry, Json(body)).into_response()
     }
 }
 // ANCHOR_END: into-response

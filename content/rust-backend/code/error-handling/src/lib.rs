@@ -38,7 +38,7 @@ impl NewUser {
     fn validate(self) -> Result<Self, AppError> {
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            return Err(AppError::Validation("name must not be empty".into()));
+            return Err(AppError::Invalid("name must not be empty".into()));
         }
         Ok(Self { name, email: normalise_email(&self.email)? })
     }
@@ -52,9 +52,9 @@ fn normalise_email(raw: &str) -> Result<String, AppError> {
         Some((local, domain)) if !local.is_empty() && domain.contains('.') => {
             Ok(email)
         }
-        _ => Err(AppError::Validation(format!(
-            "{email:?} is not an email address"
-        ))),
+        _ => {
+            Err(AppError::Invalid(format!("{email:?} is not an email address")))
+        }
     }
 }
 // ANCHOR_END: normalise-email
@@ -97,7 +97,7 @@ async fn create_user(
     State(pool): State<SqlitePool>,
     AppJson(new): AppJson<NewUser>, // bad JSON -> AppError::BadJson
 ) -> Result<(StatusCode, Json<User>), AppError> {
-    let new = new.validate()?; // -> AppError::Validation (422)
+    let new = new.validate()?; // -> AppError::Invalid (422)
     let user: User = sqlx::query_as(
         "INSERT INTO users (name, email) VALUES (?, ?) \
          RETURNING id, name, email",

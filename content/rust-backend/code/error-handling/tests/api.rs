@@ -102,7 +102,7 @@ async fn invalid_input_is_422() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body,
-        json!({"code": "validation_failed", "message": "name must not be empty"})
+        json!({"code": "invalid", "message": "name must not be empty"})
     );
 
     let (status, body) =
@@ -233,5 +233,5 @@ async fn pool_timeout_is_503_with_retry_after() {
     assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let body: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(body["code"], "unavailable");
+    assert_eq!(body["code"], "busy");
 }

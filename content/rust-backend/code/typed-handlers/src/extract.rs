@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::{
     Json,
     extract::{FromRef, FromRequestParts, Query},
-    http::{HeaderValue, StatusCode, header, request::Parts},
+    http::{StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -15,8 +15,6 @@ use serde::Deserialize;
 // ANCHOR: rejection
 /// What a custom extractor answers when it refuses a request:
 /// a status code and `{"error": "..."}`.
-/// A `401` also says how to authenticate (`WWW-Authenticate`, which
-/// RFC 9110 requires on every `401`).
 #[derive(Debug)]
 pub struct ApiRejection {
     status: StatusCode,
@@ -26,20 +24,16 @@ pub struct ApiRejection {
 impl IntoResponse for ApiRejection {
     fn into_response(self) -> Response {
         let body = Json(serde_json::json!({ "error": self.message }));
-        let mut response = (self.status, body).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(API_KEY_CHALLENGE),
-            );
-        }
-        response
+        // RFC 9110: every 401 says how to authenticate.
+        let challenge = (self.status == StatusCode::UNAUTHORIZED)
+            .then_some([(header::WWW_AUTHENTICATE, API_KEY_CHALLENGE)]);
+        (self.status, challenge, body).into_response()
     }
 }
+// ANCHOR_END: rejection
 
 /// The challenge of a `401`: send the key in the `x-api-key` header.
 pub const API_KEY_CHALLENGE: &str = r#"ApiKey header="x-api-key""#;
-// ANCHOR_END: rejection
 
 impl ApiRejection {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -57,21 +51,18 @@ impl ApiRejection {
 }
 
 // ANCHOR: pagination
-/// `?page=2&per_page=50`, with defaults and bounds applied once, here.
-/// Private fields: the extractor is the only way to build one.
+/// `?page=2&per_page=50`, checked once; private fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pagination {
     page: u32,
     per_page: u32,
 }
 
-/// What the client sent; both parameters are optional.
-#[derive(Deserialize)]
+#[derive(Deserialize)] // what the client sent
 struct RawPagination {
     page: Option<u32>,
     per_page: Option<u32>,
 }
-
 impl Pagination {
     pub const DEFAULT_PER_PAGE: u32 = 20;
     pub const MAX_PER_PAGE: u32 = 100;
@@ -124,16 +115,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Pagination {
 #[derive(Debug, Clone, Default)]
 pub struct ApiKeys(Arc<HashSet<String>>);
 
-impl ApiKeys {
-    pub fn new(keys: impl IntoIterator<Item = String>) -> Self {
-        Self(Arc::new(keys.into_iter().collect()))
-    }
-}
-
-/// Proof that the request carried a valid `x-api-key` header. A handler
-/// that takes an `ApiKey` argument cannot run without one: the private
-/// field means no code outside this module can build one, so the
-/// extractor below is the only way to get it.
+/// Proof of a valid `x-api-key` header. The private field: only the
+/// extractor below can build one.
 #[derive(Debug)]
 pub struct ApiKey {
     _private: (),
@@ -158,6 +141,14 @@ pub struct ApiKey {
 #[cfg(doctest)]
 pub struct ApiKeyIsUnforgeable;
 
+impl ApiKeys {
+    pub fn new(keys: impl IntoIterator<Item = String>) -> Self {
+        Self(Arc::new(keys.into_iter().collect()))
+    }
+}
+
+const PROOF: ApiKey = ApiKey { _private: () };
+
 // ANCHOR: api-key-extractor
 impl<S> FromRequestParts<S> for ApiKey
 where
@@ -172,9 +163,7 @@ where
     ) -> Result<Self, Self::Rejection> {
         let key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
         match key {
-            Some(key) if ApiKeys::from_ref(state).0.contains(key) => {
-                Ok(ApiKey { _private: () })
-            }
+            Some(key) if ApiKeys::from_ref(state).0.contains(key) => Ok(PROOF),
             Some(_) => Err(ApiRejection::unauthorized("unknown API key")),
             None => Err(ApiRejection::unauthorized("missing x-api-key header")),
         }

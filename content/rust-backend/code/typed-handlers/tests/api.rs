@@ -98,7 +98,8 @@ async fn every_401_says_how_to_authenticate() {
     let app = test_app();
     let body = json!({"isbn": ISBNS[0], "title": "x", "year": 2020});
     for key in [None, Some("nope")] {
-        let response = app.clone().oneshot(post_book(key, &body)).await.unwrap();
+        let response =
+            app.clone().oneshot(post_book(key, &body)).await.unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(
             response.headers()[header::WWW_AUTHENTICATE],
@@ -116,7 +117,9 @@ async fn path_type_that_does_not_fit_the_route_is_500() {
     use axum::{extract::Path, routing};
     let app = Router::new().route(
         "/pairs/{a}",
-        routing::get(|Path((a, b)): Path<(u32, u32)>| async move { format!("{a}{b}") }),
+        routing::get(|Path((a, b)): Path<(u32, u32)>| async move {
+            format!("{a}{b}")
+        }),
     );
     let (status, _) = send(&app, get("/pairs/1")).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
