@@ -9,12 +9,14 @@ use axum::{Router, body::Body, http::Request};
 use tower::ServiceExt;
 
 use crate::http::{self, Server};
-use crate::report::{Metrics, Row};
+use crate::report::{Metrics, Row, Stat};
 use crate::{BoxError, Ctx};
 
 /// How long the simulated slow dependency takes per request.
 const DELAY: Duration = Duration::from_millis(10);
 const REQUESTS_PER_CLIENT: usize = 4;
+/// Rounds per cell after a warm-up round; the two versions take turns.
+const TRIALS: usize = 9;
 
 fn bad_sleep(
     _: usize,
@@ -40,18 +42,26 @@ fn blocking_sleep(ctx: &Ctx) -> Result<(), BoxError> {
         .enable_all()
         .build()?;
     let per_client = if ctx.quick { 1 } else { REQUESTS_PER_CLIENT };
+    let trials = if ctx.quick { 2 } else { TRIALS };
     let rows = client.block_on(async {
         let mut rows = Vec::new();
         for clients in [8, 32] {
-            let bad =
-                http::throughput(addr, clients, per_client, bad_sleep).await?;
-            let better =
-                http::throughput(addr, clients, per_client, better_sleep)
+            let (mut bad, mut better) = (Vec::new(), Vec::new());
+            for round in 0..=trials {
+                let b = http::throughput(addr, clients, per_client, bad_sleep)
                     .await?;
+                let g =
+                    http::throughput(addr, clients, per_client, better_sleep)
+                        .await?;
+                if round > 0 {
+                    bad.push(b);
+                    better.push(g);
+                }
+            }
             rows.push(Row {
                 name: format!("{clients} clients"),
-                before: bad,
-                after: better,
+                before: Stat::of(&bad),
+                after: Stat::of(&better),
             });
         }
         Ok::<_, BoxError>(rows)
@@ -67,7 +77,8 @@ fn blocking_sleep(ctx: &Ctx) -> Result<(), BoxError> {
         after_label: "async sleep".into(),
         caption: ctx.caption(&format!(
             "Handlers that wait {} ms each, served by axum::serve on a 2-worker Tokio runtime; \
-             each client sends {per_client} requests over its own keep-alive connection on 127.0.0.1",
+             each client sends {per_client} requests over its own keep-alive connection on 127.0.0.1; \
+             a warm-up round, then {trials} rounds, the two handlers taking turns",
             DELAY.as_millis()
         )),
         rows,
@@ -107,20 +118,31 @@ fn clone_vs_arc(ctx: &Ctx) -> Result<(), BoxError> {
     let budget = if ctx.quick {
         Duration::from_millis(20)
     } else {
-        Duration::from_millis(1_500)
+        Duration::from_millis(250)
     };
     let max_requests = ctx.n(100_000);
+    let trials = if ctx.quick { 2 } else { TRIALS };
     let rows = runtime.block_on(async {
         let mut rows = Vec::new();
         for len in [1_000u32, 10_000, 100_000] {
             let catalogue = clone_state::Catalogue::generate(len);
             let bad = clone_state::bad_router(catalogue.clone());
             let better = clone_state::better_router(Arc::new(catalogue));
-            oneshot_rate(&better, len, 100, budget).await?; // warm-up
-            let before = oneshot_rate(&bad, len, max_requests, budget).await?;
-            let after =
-                oneshot_rate(&better, len, max_requests, budget).await?;
-            rows.push(Row { name: format!("{len} products"), before, after });
+            let (mut before, mut after) = (Vec::new(), Vec::new());
+            for round in 0..=trials {
+                let b = oneshot_rate(&bad, len, max_requests, budget).await?;
+                let a =
+                    oneshot_rate(&better, len, max_requests, budget).await?;
+                if round > 0 {
+                    before.push(b);
+                    after.push(a);
+                }
+            }
+            rows.push(Row {
+                name: format!("{len} products"),
+                before: Stat::of(&before),
+                after: Stat::of(&after),
+            });
         }
         Ok::<_, BoxError>(rows)
     })?;
@@ -133,7 +155,8 @@ fn clone_vs_arc(ctx: &Ctx) -> Result<(), BoxError> {
         after_label: "Arc".into(),
         caption: ctx.caption(&format!(
             "Router called in-process with tower::ServiceExt::oneshot on a current-thread runtime, \
-             one request at a time, up to {max_requests} requests or {:.1} s per cell",
+             one request at a time, up to {max_requests} requests or {:.2} s per run; \
+             a warm-up round, then {trials} rounds, the two routers taking turns",
             budget.as_secs_f64()
         )),
         rows,

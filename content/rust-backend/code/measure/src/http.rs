@@ -61,6 +61,51 @@ impl Server {
     }
 }
 
+/// The Actix-web version of Example 1 on 127.0.0.1, `workers` worker
+/// threads, in a thread of its own (Actix's `System`), until `stop`.
+#[derive(Debug)]
+pub struct ActixServer {
+    pub addr: SocketAddr,
+    handle: actix_web::dev::ServerHandle,
+    thread: JoinHandle<io::Result<()>>,
+}
+
+impl ActixServer {
+    pub fn start(
+        store: rest_api::Store,
+        workers: usize,
+    ) -> Result<Self, BoxError> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = rest_api_actix::server(store, listener, workers)?;
+                let _ = handle_tx.send(server.handle());
+                server.await
+            })
+        });
+        match handle_rx.recv() {
+            Ok(handle) => Ok(Self { addr, handle, thread }),
+            Err(_) => match thread.join() {
+                Ok(Err(err)) => Err(err.into()),
+                _ => Err("actix server thread ended before serving".into()),
+            },
+        }
+    }
+
+    /// Graceful stop; call from inside a Tokio runtime, then `join`.
+    pub async fn stop(self) -> JoinHandle<io::Result<()>> {
+        self.handle.stop(true).await;
+        self.thread
+    }
+}
+
+pub fn join(thread: JoinHandle<io::Result<()>>) -> Result<(), BoxError> {
+    thread.join().map_err(|_| "server thread panicked")??;
+    Ok(())
+}
+
 pub type Client = SendRequest<Full<Bytes>>;
 
 /// Opens one keep-alive HTTP/1.1 connection.

@@ -101,12 +101,6 @@ fn main() -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Median of a few measurements (sorts them in place).
-pub fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,22 +1,54 @@
-//! Writes one `metrics` data file.
+//! The YAML files that deckbook's `metrics` blocks read: one median per
+//! cell, and the spread (p5–p95) of the runs behind it in the caption.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// Every file a run writes, in sorted order.
-pub const ALL_FILES: [&str; 6] = [
+pub const ALL_FILES: [&str; 8] = [
     "anti-patterns-blocking.yaml",
     "anti-patterns-clone.yaml",
+    "rest-api-frameworks.yaml",
     "rest-api-latency.yaml",
     "rest-api-throughput.yaml",
     "state-management-alternatives.yaml",
+    "state-management-per-request.yaml",
     "state-management.yaml",
 ];
+
+/// Median and spread of repeated measurements of one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stat {
+    pub median: f64,
+    pub p5: f64,
+    pub p95: f64,
+    pub runs: usize,
+}
+
+impl Stat {
+    /// Nearest-rank median and 5th/95th percentiles of `samples`.
+    pub fn of(samples: &[f64]) -> Self {
+        assert!(!samples.is_empty(), "a cell needs at least one run");
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let rank = |q: f64| {
+            let r = (q * sorted.len() as f64).ceil() as usize;
+            sorted[r.clamp(1, sorted.len()) - 1]
+        };
+        Self {
+            median: rank(0.5),
+            p5: rank(0.05),
+            p95: rank(0.95),
+            runs: sorted.len(),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct Row {
     pub name: String,
-    pub before: f64,
-    pub after: f64,
+    pub before: Stat,
+    pub after: Stat,
 }
 
 #[derive(Debug)]
@@ -36,7 +68,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// Three significant figures are all these measurements can support.
-fn number(x: f64) -> String {
+pub fn number(x: f64) -> String {
     let magnitude = if x == 0.0 { 0 } else { x.abs().log10().floor() as i32 };
     let decimals = (2 - magnitude).max(0) as usize;
     let scale = 10f64.powi(magnitude - 2);
@@ -45,6 +77,28 @@ fn number(x: f64) -> String {
 }
 
 impl Metrics {
+    /// "Medians of N runs; p5–p95: row: before a–b, after c–d; …"
+    pub fn spread(&self) -> String {
+        let runs = self.rows.first().map_or(0, |row| row.before.runs);
+        let mut text =
+            format!("Medians of {runs} runs; spread p5–p95 ({}):", self.unit);
+        for (i, row) in self.rows.iter().enumerate() {
+            let sep = if i == 0 { " " } else { "; " };
+            let _ = write!(
+                text,
+                "{sep}{}: {} {}–{}, {} {}–{}",
+                row.name,
+                self.before_label,
+                number(row.before.p5),
+                number(row.before.p95),
+                self.after_label,
+                number(row.after.p5),
+                number(row.after.p95),
+            );
+        }
+        text
+    }
+
     pub fn write(&self, dir: &Path, file: &str) -> std::io::Result<()> {
         debug_assert!(
             ALL_FILES.contains(&file),
@@ -58,24 +112,29 @@ impl Metrics {
         yaml += &format!("lower_is_better: {}\n", self.lower_is_better);
         yaml += &format!("before_label: {}\n", quoted(&self.before_label));
         yaml += &format!("after_label: {}\n", quoted(&self.after_label));
-        yaml += &format!("caption: {}\n", quoted(&self.caption));
+        let caption = format!("{} {}.", self.caption, self.spread());
+        yaml += &format!("caption: {}\n", quoted(&caption));
         yaml += "rows:\n";
         for row in &self.rows {
             yaml += &format!(
                 "  - {{name: {}, before: {}, after: {}}}\n",
                 quoted(&row.name),
-                number(row.before),
-                number(row.after)
+                number(row.before.median),
+                number(row.after.median)
             );
         }
         std::fs::write(dir.join(file), yaml)?;
         eprintln!("measure: wrote {file}");
         for row in &self.rows {
             eprintln!(
-                "    {:<34} {:>12} -> {:>12} {}",
+                "    {:<30} {:>9} [{}–{}] -> {:>9} [{}–{}] {}",
                 row.name,
-                number(row.before),
-                number(row.after),
+                number(row.before.median),
+                number(row.before.p5),
+                number(row.before.p95),
+                number(row.after.median),
+                number(row.after.p5),
+                number(row.after.p95),
                 self.unit
             );
         }
@@ -85,7 +144,7 @@ impl Metrics {
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::*;
 
     #[test]
     fn three_significant_figures() {
@@ -96,5 +155,36 @@ mod tests {
         assert_eq!(number(1.2345), "1.23");
         assert_eq!(number(0.012_345), "0.0123");
         assert_eq!(number(0.0), "0.00");
+    }
+
+    #[test]
+    fn median_and_spread_by_nearest_rank() {
+        let samples: Vec<f64> = (1..=20).rev().map(f64::from).collect();
+        let stat = Stat::of(&samples);
+        assert_eq!((stat.p5, stat.median, stat.p95), (1.0, 10.0, 19.0));
+        assert_eq!(stat.runs, 20);
+        let one = Stat::of(&[7.0]);
+        assert_eq!((one.p5, one.median, one.p95), (7.0, 7.0, 7.0));
+    }
+
+    #[test]
+    fn caption_carries_the_spread_of_every_row() {
+        let metrics = Metrics {
+            title: "t".into(),
+            unit: "ns/op",
+            lower_is_better: true,
+            before_label: "a".into(),
+            after_label: "b".into(),
+            caption: "c".into(),
+            rows: vec![Row {
+                name: "r".into(),
+                before: Stat::of(&[1.0, 2.0, 3.0]),
+                after: Stat::of(&[4.0, 5.0, 6.0]),
+            }],
+        };
+        assert_eq!(
+            metrics.spread(),
+            "Medians of 3 runs; spread p5–p95 (ns/op): r: a 1.00–3.00, b 4.00–6.00"
+        );
     }
 }

@@ -2,14 +2,14 @@
 
 use rest_api::{Store, app};
 
-use crate::http::{self, MakeRequest, Server};
-use crate::report::{Metrics, Row};
+use crate::http::{self, ActixServer, MakeRequest, Server};
+use crate::report::{Metrics, Row, Stat};
 use crate::{BoxError, Ctx};
 
 const TODOS: usize = 1_000;
 const CONNECTIONS: usize = 16;
 const BLOCKS: usize = 10;
-const TRIALS: usize = 5;
+const TRIALS: usize = 9;
 
 fn get_todo(
     i: usize,
@@ -29,44 +29,95 @@ fn post_todo(
     http::post_json("/todos", r#"{"title":"measure"}"#)
 }
 
-pub fn run(ctx: &Ctx) -> Result<(), BoxError> {
+fn filled_store() -> Store {
     let store = Store::default();
     for i in 0..TODOS {
         store.insert(format!("todo {i}"));
     }
-    let server = Server::start(app(store), 2)?;
+    store
+}
+
+/// The same scenarios against the Axum and the Actix-web version of
+/// Example 1, both with 2 workers, taking turns: a warm-up round, then
+/// `trials` rounds.
+async fn frameworks(
+    ctx: &Ctx,
+    axum: std::net::SocketAddr,
+    actix: std::net::SocketAddr,
+    trials: usize,
+) -> Result<Vec<Row>, BoxError> {
+    let scenarios: [(&str, usize, usize, MakeRequest); 4] = [
+        ("GET /health, 16 connections", CONNECTIONS, ctx.n(200), get_health),
+        ("GET /todos/{id}, 16 connections", CONNECTIONS, ctx.n(200), get_todo),
+        ("POST /todos, 16 connections", CONNECTIONS, ctx.n(200), post_todo),
+        ("GET /todos/{id}, 1 connection", 1, ctx.n(2_000), get_todo),
+    ];
+    let mut samples = vec![(Vec::new(), Vec::new()); scenarios.len()];
+    for round in 0..=trials {
+        for ((_, connections, each, make), (on_axum, on_actix)) in
+            scenarios.iter().zip(samples.iter_mut())
+        {
+            let a = http::throughput(axum, *connections, *each, *make).await?;
+            let b = http::throughput(actix, *connections, *each, *make).await?;
+            if round > 0 {
+                on_axum.push(a);
+                on_actix.push(b);
+            }
+        }
+    }
+    Ok(scenarios
+        .iter()
+        .zip(samples)
+        .map(|((name, ..), (on_axum, on_actix))| Row {
+            name: (*name).into(),
+            before: Stat::of(&on_axum),
+            after: Stat::of(&on_actix),
+        })
+        .collect())
+}
+
+pub fn run(ctx: &Ctx) -> Result<(), BoxError> {
+    let server = Server::start(app(filled_store()), 2)?;
     let addr = server.addr;
-    let trials = if ctx.quick { 1 } else { TRIALS };
+    let trials = if ctx.quick { 2 } else { TRIALS };
     let client = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
 
-    let (latency, throughput) = client.block_on(async {
+    let (latency, throughput, compared) = client.block_on(async {
         // Warm-up: connections, allocator, caches.
         http::throughput(addr, 4, ctx.n(500), get_todo).await?;
 
         // Latency: fresh and reused connections take turns in blocks, so
         // that a noisy moment on the machine hits both alike.
+        // Each block gives one p50 and one p99 per kind; the rows report
+        // the median and spread of those over the blocks.
         let (mut fresh, mut reused) = (Vec::new(), Vec::new());
         for _ in 0..BLOCKS {
-            fresh.extend(
-                http::latencies(addr, ctx.n(200), true, get_todo).await?,
-            );
-            reused.extend(
+            fresh
+                .push(http::latencies(addr, ctx.n(200), true, get_todo).await?);
+            reused.push(
                 http::latencies(addr, ctx.n(500), false, get_todo).await?,
             );
         }
+        let per_block = |blocks: &mut [Vec<std::time::Duration>], q: f64| {
+            let values: Vec<f64> = blocks
+                .iter_mut()
+                .map(|block| http::micros(http::percentile(block, q)))
+                .collect();
+            Stat::of(&values)
+        };
         let latency = vec![
             Row {
                 name: "p50 latency".into(),
-                before: http::micros(http::percentile(&mut fresh, 0.50)),
-                after: http::micros(http::percentile(&mut reused, 0.50)),
+                before: per_block(&mut fresh, 0.50),
+                after: per_block(&mut reused, 0.50),
             },
             Row {
                 name: "p99 latency".into(),
-                before: http::micros(http::percentile(&mut fresh, 0.99)),
-                after: http::micros(http::percentile(&mut reused, 0.99)),
+                before: per_block(&mut fresh, 0.99),
+                after: per_block(&mut reused, 0.99),
             },
         ];
 
@@ -93,16 +144,38 @@ pub fn run(ctx: &Ctx) -> Result<(), BoxError> {
         let throughput = endpoints
             .iter()
             .zip(runs)
-            .map(|((name, _), (mut sequential, mut concurrent))| Row {
+            .map(|((name, _), (sequential, concurrent))| Row {
                 name: (*name).into(),
-                before: crate::median(&mut sequential),
-                after: crate::median(&mut concurrent),
+                before: Stat::of(&sequential),
+                after: Stat::of(&concurrent),
             })
             .collect();
-        Ok::<_, BoxError>((latency, throughput))
+        let actix = ActixServer::start(filled_store(), 2)?;
+        let compared = frameworks(ctx, addr, actix.addr, trials).await;
+        let thread = actix.stop().await;
+        http::join(thread)?;
+        Ok::<_, BoxError>((latency, throughput, compared?))
     })?;
     drop(client);
     server.stop()?;
+
+    Metrics {
+        title: "Example 1 on Axum 0.8 and on Actix-web 4".into(),
+        unit: "req/s",
+        lower_is_better: false,
+        before_label: "Axum".into(),
+        after_label: "Actix-web".into(),
+        caption: ctx.caption(&format!(
+            "The same routes, store and test cases (crates rest-api and rest-api-actix), each server with 2 worker threads, \
+             hyper client on a 2-worker runtime on 127.0.0.1 (client and server share the machine); \
+             16 connections x {} requests or 1 connection x {} requests; a warm-up round, then {trials} rounds, \
+             the two servers taking turns",
+            ctx.n(200),
+            ctx.n(2_000)
+        )),
+        rows: compared,
+    }
+    .write(&ctx.out, "rest-api-frameworks.yaml")?;
 
     Metrics {
         title: "REST API latency: GET /todos/{id}".into(),
@@ -112,9 +185,10 @@ pub fn run(ctx: &Ctx) -> Result<(), BoxError> {
         after_label: "reused connection".into(),
         caption: ctx.caption(&format!(
             "Example 1 router served by axum::serve on a 2-worker Tokio runtime, hyper client on 127.0.0.1, \
-             one request at a time: {} requests on fresh connections, {} on reused connections, in alternating blocks",
-            BLOCKS * ctx.n(200),
-            BLOCKS * ctx.n(500)
+             one request at a time: {BLOCKS} blocks of {} requests on fresh connections and {} on reused connections, \
+             alternating; p50 and p99 per block",
+            ctx.n(200),
+            ctx.n(500)
         )),
         rows: latency,
     }
@@ -129,7 +203,7 @@ pub fn run(ctx: &Ctx) -> Result<(), BoxError> {
         caption: ctx.caption(&format!(
             "Example 1 router served by axum::serve on a 2-worker Tokio runtime, hyper client on 127.0.0.1 \
              (client and server share the machine): {} requests on 1 keep-alive connection vs \
-             {CONNECTIONS} connections x {} requests; median of {TRIALS} rounds",
+             {CONNECTIONS} connections x {} requests; a warm-up, then {trials} rounds",
             ctx.n(2_000),
             ctx.n(200)
         )),

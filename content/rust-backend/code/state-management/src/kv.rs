@@ -1,4 +1,4 @@
-//! The same shared map built five ways, so that they can be measured under
+//! The same shared map built six ways, so that they can be measured under
 //! the same workload (see the `measure` crate and chapter 3).
 
 use std::collections::HashMap;
@@ -61,6 +61,21 @@ impl SharedMap for TokioRwLockMap {
     }
 }
 // ANCHOR_END: kv-tokio-rwlock
+
+// ANCHOR: kv-tokio-mutex
+/// One `tokio::sync::Mutex`: a fair queue, waiting tasks are suspended.
+#[derive(Debug, Default)]
+pub struct TokioMutexMap(tokio::sync::Mutex<HashMap<u64, u64>>);
+
+impl SharedMap for TokioMutexMap {
+    async fn get(&self, key: u64) -> Option<u64> {
+        self.0.lock().await.get(&key).copied()
+    }
+    async fn put(&self, key: u64, value: u64) {
+        self.0.lock().await.insert(key, value);
+    }
+}
+// ANCHOR_END: kv-tokio-mutex
 
 // ANCHOR: kv-sharded
 /// `SHARDS` independent `RwLock`s: two requests only contend when their
@@ -188,6 +203,7 @@ mod tests {
         behaves_like_a_map(MutexMap::default()).await;
         behaves_like_a_map(StdRwLockMap::default()).await;
         behaves_like_a_map(TokioRwLockMap::default()).await;
+        behaves_like_a_map(TokioMutexMap::default()).await;
         behaves_like_a_map(ShardedMap::default()).await;
         behaves_like_a_map(ActorMap::spawn()).await;
     }
