@@ -1,5 +1,6 @@
 //! Drives the real router in-process with `tower::ServiceExt::oneshot`:
 //! no socket, no port, but the same routing, extractors and responses.
+//! The cases of `shared/cases.rs` also run against the Actix-web version.
 
 #![allow(clippy::unwrap_used)] // in a test, a panic is a failed test
 
@@ -12,6 +13,9 @@ use http_body_util::BodyExt;
 use rest_api::{Store, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+#[path = "shared/cases.rs"]
+mod cases;
 
 // ANCHOR: test-helper
 /// Sends one request through the router and returns status and body.
@@ -70,117 +74,36 @@ async fn create_then_fetch_a_todo() {
 }
 // ANCHOR_END: test-create
 
+// ANCHOR: test-shared
+/// Every shared case, each on a fresh store, through `oneshot`.
 #[tokio::test]
-async fn create_sets_the_location_header() {
-    let app = app(Store::default());
-    let request = Request::post("/todos")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(r#"{"title":"x"}"#))
-        .unwrap();
-    let response = app.oneshot(request).await.unwrap();
-    assert_eq!(response.headers()[header::LOCATION], "/todos/1");
-}
-
-#[tokio::test]
-async fn list_returns_todos_in_id_order() {
-    let app = app(Store::default());
-    for title in ["a", "b", "c"] {
-        send(&app, "POST", "/todos", Some(json!({ "title": title }))).await;
+async fn every_shared_case() {
+    for case in cases::CASES {
+        let app = app(Store::default());
+        for (index, step) in case.steps.iter().enumerate() {
+            let mut request =
+                Request::builder().method(step.method).uri(step.uri);
+            let body = match step.body.encode() {
+                None => Body::empty(),
+                Some((content_type, bytes)) => {
+                    if let Some(content_type) = content_type {
+                        request =
+                            request.header(header::CONTENT_TYPE, content_type);
+                    }
+                    Body::from(bytes)
+                }
+            };
+            let response =
+                app.clone().oneshot(request.body(body).unwrap()).await.unwrap();
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .map(|value| value.to_str().unwrap().to_owned());
+            let status = response.status().as_u16();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            let reply = cases::Reply { status, location, body: body.to_vec() };
+            cases::check(case, index, &reply);
+        }
     }
-    let (status, list) = send(&app, "GET", "/todos", None).await;
-    assert_eq!(status, StatusCode::OK);
-    let titles: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|todo| todo["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["a", "b", "c"]);
 }
-
-#[tokio::test]
-async fn blank_title_is_rejected() {
-    let app = app(Store::default());
-    let (status, _) =
-        send(&app, "POST", "/todos", Some(json!({"title": "   "}))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-}
-
-#[tokio::test]
-async fn malformed_json_is_a_client_error() {
-    let app = app(Store::default());
-    let request = Request::post("/todos")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from("{not json"))
-        .unwrap();
-    let response = app.oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-}
-
-#[tokio::test]
-async fn missing_content_type_is_rejected() {
-    let app = app(Store::default());
-    let request =
-        Request::post("/todos").body(Body::from(r#"{"title":"x"}"#)).unwrap();
-    let response = app.oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-}
-
-#[tokio::test]
-async fn patch_updates_only_the_given_fields() {
-    let app = app(Store::default());
-    send(&app, "POST", "/todos", Some(json!({"title": "Ship it"}))).await;
-    let (status, updated) =
-        send(&app, "PATCH", "/todos/1", Some(json!({"done": true}))).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(updated, json!({"id": 1, "title": "Ship it", "done": true}));
-}
-
-#[tokio::test]
-async fn unknown_ids_are_404() {
-    let app = app(Store::default());
-    assert_eq!(
-        send(&app, "GET", "/todos/42", None).await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        send(&app, "PATCH", "/todos/42", Some(json!({"done": true}))).await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        send(&app, "DELETE", "/todos/42", None).await.0,
-        StatusCode::NOT_FOUND
-    );
-}
-
-#[tokio::test]
-async fn non_numeric_id_is_400() {
-    let app = app(Store::default());
-    assert_eq!(
-        send(&app, "GET", "/todos/abc", None).await.0,
-        StatusCode::BAD_REQUEST
-    );
-}
-
-#[tokio::test]
-async fn delete_removes_the_todo() {
-    let app = app(Store::default());
-    send(&app, "POST", "/todos", Some(json!({"title": "Temp"}))).await;
-    assert_eq!(
-        send(&app, "DELETE", "/todos/1", None).await.0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        send(&app, "GET", "/todos/1", None).await.0,
-        StatusCode::NOT_FOUND
-    );
-}
-
-#[tokio::test]
-async fn wrong_method_is_405() {
-    let app = app(Store::default());
-    assert_eq!(
-        send(&app, "PUT", "/todos", None).await.0,
-        StatusCode::METHOD_NOT_ALLOWED
-    );
-}
+// ANCHOR_END: test-shared
