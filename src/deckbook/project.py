@@ -94,20 +94,56 @@ def test(args: str = "") -> int:
 
 
 def cargo_test(course: str | None = None) -> int:
-    """Run `cargo test` in every course's Cargo workspace (code/Cargo.toml); return the worst exit code."""
+    """Run `cargo test` in every course's Cargo workspace (code/Cargo.toml); return the worst exit code.
+
+    A lab is a crate with a `solution` feature: the whole workspace is tested with every lab's solution,
+    then each lab's starter must compile and fail its tests (a starter that passes is an error).
+    """
     codes = []
     for path in courses(course):
         workspace = Path(path) / "code"
-        if (workspace / "Cargo.toml").is_file():
-            if shutil.which("cargo") is None:
-                print(f"{workspace / 'Cargo.toml'}: error: cargo is not installed (the course's code needs a Rust "
-                      f"toolchain: see its rust-version in Cargo.toml; rustup installs one)", file=sys.stderr)
-                codes.append(1)
-                continue
-            print(f"cargo test --workspace in {workspace}", flush=True)
-            codes.append(subprocess.call(["cargo", "test", "--workspace", "--locked", "--quiet"], cwd=workspace))
-            codes.append(compile_fail(Path(path), workspace))
+        if not (workspace / "Cargo.toml").is_file():
+            continue
+        if shutil.which("cargo") is None:
+            print(f"{workspace / 'Cargo.toml'}: error: cargo is not installed (the course's code needs a Rust "
+                  f"toolchain: see its rust-version in Cargo.toml; rustup installs one)", file=sys.stderr)
+            codes.append(1)
+            continue
+        labs = lab_crates(workspace)
+        solved = ["--features", ",".join(f"{lab}/solution" for lab in labs)] if labs else []
+        print(f"cargo test --workspace in {workspace}" + (f" (labs solved: {', '.join(labs)})" if labs else ""),
+              flush=True)
+        codes.append(subprocess.call(["cargo", "test", "--workspace", "--locked", "--quiet", *solved], cwd=workspace))
+        codes += [check_starter(workspace, lab) for lab in labs]
+        codes.append(compile_fail(Path(path), workspace))
     return max(codes, default=0)
+
+
+def lab_crates(workspace: Path) -> list[str]:
+    """Return the names of the workspace's lab crates: the members with a `solution` feature."""
+    import json
+
+    metadata = subprocess.run(["cargo", "metadata", "--no-deps", "--format-version", "1", "--locked"],
+                              cwd=workspace, capture_output=True, text=True)
+    if metadata.returncode:
+        return []  # the `cargo test` that follows reports the broken workspace
+    return sorted(p["name"] for p in json.loads(metadata.stdout)["packages"] if "solution" in p["features"])
+
+
+def check_starter(workspace: Path, lab: str) -> int:
+    """Return 0 when lab's starter compiles and fails its tests, else 1 with an error naming the lab."""
+    cargo = ["cargo", "test", "--locked", "--quiet", "-p", lab]
+    where = workspace / "Cargo.toml"
+    if subprocess.call([*cargo, "--no-run"], cwd=workspace):
+        print(f"{where}: error: the starter of lab {lab} does not compile (it must, so attendees can start from it)",
+              flush=True)
+        return 1
+    if subprocess.call(cargo, cwd=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+        print(f"{where}: error: the starter of lab {lab} passes its tests (they must fail until the lab is solved)",
+              flush=True)
+        return 1
+    print(f"lab {lab}: the starter compiles and fails its tests, as it should", flush=True)
+    return 0
 
 
 def compile_fail(course: Path, workspace: Path) -> int:
