@@ -12,7 +12,7 @@ from typing import Callable
 
 from markupsafe import escape
 
-from ...model import Answer, DecisionTree, Metrics, Question
+from ...model import DecisionTree, Metrics
 from ...theme import Colours
 from ..common.colours import tints
 from ..common.tree import PAD, layout_tree

@@ -11,7 +11,7 @@ from .... import model
 from ....errors import Location
 from ...common import alt, mathtex, tree as diagram
 from .. import svgpicture
-from ..frames import (Box, ChartFrame, Frame, ImageFrame, MathFrame, Para, RectFrame, Run, TextFrame,
+from ..frames import (Box, ChartFrame, Frame, ImageFrame, MathFrame, Para, Run, TextFrame,
                       TreeFrame)
 from ..measure import WRAP_SAFETY
 from ...common.numbers import change, number
