@@ -516,7 +516,8 @@ def test_layout_message_about_a_file_points_at_the_line_that_named_it(make_cours
 
     from deckbook.build import load
     from deckbook.errors import Location
-    from deckbook.render.handbook import _logged, virtual_uri
+    from deckbook.render.handbook import _logged
+    from deckbook.render.handbook.sandbox import virtual_uri
 
     root = make_course({"01.md": "# Part\n\n## Slide\n\n![a drawing](d.svg)\n",
                         "d.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n'})

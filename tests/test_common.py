@@ -27,12 +27,12 @@ def test_mix_blends_colours():
 
 @pytest.mark.parametrize("kind", ["tip", "note", "warning"])
 def test_a_callout_has_one_background_on_the_slide_and_on_the_page(theme, kind):
-    from deckbook.render import handbook
+    from deckbook.render.handbook import css
     from deckbook.render.deck import pieces
     from deckbook.render.deck.frames import Box, RectFrame
 
     expected = colours.tints(theme.spec.colors).callout(kind)
-    assert f"--c-{kind}-bg:{expected}" in handbook.tokens_css(theme, Options())
+    assert f"--c-{kind}-bg:{expected}" in css.tokens_css(theme, Options())
     ctx = pieces.Context(theme, 400.0)
     callout = m.Callout(kind, "", (m.Paragraph((m.Text("x"),), L),), L)
     [piece] = pieces.pieces((callout,), ctx)

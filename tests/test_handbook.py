@@ -23,8 +23,7 @@ from deckbook.model import (
 )
 from deckbook.options import Options
 from deckbook.render import handbook
-from deckbook.render.handbook import svg
-from deckbook.render.handbook import writer
+from deckbook.render.handbook import blocks, codeblock, document, svg
 from deckbook.theme import SHIPPED_THEMES, load_theme
 
 # --- builders ----------------------------------------------------------------------------------------
@@ -179,7 +178,7 @@ def toc_entries(page: str) -> list[tuple[int, str, str]]:
 
 
 def test_every_block_type_has_a_writer():
-    assert set(writer.BLOCK_WRITERS) == set(model.BLOCK_TYPES)
+    assert set(blocks.BLOCK_WRITERS) == set(model.BLOCK_TYPES)
 
 
 def test_an_unknown_block_type_is_an_error_not_skipped(tmp_path, theme):
@@ -403,29 +402,29 @@ def rows_text(rows: list[str]) -> list[str]:
 def test_a_long_code_line_wraps_with_a_marker_and_its_indentation():
     from deckbook.highlight import tokenize
     line = "        " + " ".join(f"word{i}" for i in range(30))
-    rows = rows_text(writer._wrap_code(tokenize(line, "text")[0], 60))
-    assert 'class="wm"' in writer._wrap_code(tokenize(line, "text")[0], 60)[1]
+    rows = rows_text(codeblock._wrap_code(tokenize(line, "text")[0], 60))
+    assert 'class="wm"' in codeblock._wrap_code(tokenize(line, "text")[0], 60)[1]
     assert len(rows) > 1
     assert all(len(r) <= 60 for r in rows)
-    assert all(r.startswith("        " + writer.WRAP_MARK) for r in rows[1:])
+    assert all(r.startswith("        " + codeblock.WRAP_MARK) for r in rows[1:])
     assert "".join([rows[0]] + [r[9:] for r in rows[1:]]) == line  # nothing lost, nothing added
 
 
 def test_an_unbreakable_code_line_is_cut_at_the_width():
     from deckbook.highlight import tokenize
-    rows = rows_text(writer._wrap_code(tokenize("x" * 130, "text")[0], 50))
+    rows = rows_text(codeblock._wrap_code(tokenize("x" * 130, "text")[0], 50))
     assert [len(r) for r in rows] == [50, 49, 33]  # the marker is one character two columns wide
 
 
 def test_wide_characters_count_two_columns():
     from deckbook.highlight import tokenize
-    rows = rows_text(writer._wrap_code(tokenize("界" * 40, "text")[0], 50))
+    rows = rows_text(codeblock._wrap_code(tokenize("界" * 40, "text")[0], 50))
     assert rows[0] == "界" * 25
 
 
 def test_code_columns_follow_paper_margins_and_containers(theme):
-    a4 = handbook.layout(theme, Options())
-    letter = handbook.layout(theme, Options(paper="letter"))
+    a4 = document.layout(theme, Options())
+    letter = document.layout(theme, Options(paper="letter"))
     assert letter.code_columns(0) > a4.code_columns(0) > a4.code_columns(a4.insets.callout)
     # A4, 24 + 18 mm margins, 8.2 pt JetBrains Mono (0.6 em), 6.75 pt of padding and border each side.
     assert a4.code_columns(0) == int(((210 - 42) * 72 / 25.4 - 13.5) / (8.2 * 0.6))
@@ -450,8 +449,8 @@ def parse_svg(text: str):
 
 
 def drawing_style(theme, width=480.0):
-    return handbook.layout(theme, Options()).drawing.__class__(
-        theme.spec.colors, "db-body", 8.5, handbook.layout(theme, Options()).drawing.measure, width)
+    return document.layout(theme, Options()).drawing.__class__(
+        theme.spec.colors, "db-body", 8.5, document.layout(theme, Options()).drawing.measure, width)
 
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -498,7 +497,7 @@ def test_svg_escapes_text(theme):
 
 
 def test_svg_wrap_cuts_long_words_after_punctuation(theme):
-    measure = handbook.layout(theme, Options()).drawing.measure
+    measure = document.layout(theme, Options()).drawing.measure
     lines = svg.wrap("tokio::sync::Mutex or RwLock", measure("tokio::sync::Mu", 8.5), 8.5, measure)
     assert lines[0] == "tokio::sync::"
     assert lines[1].startswith("Mutex")

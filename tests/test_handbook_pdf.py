@@ -20,6 +20,7 @@ from deckbook.errors import Location, RenderError
 from deckbook.model import Image, Table
 from deckbook.options import Options
 from deckbook.render import handbook
+from deckbook.render.handbook import css, sandbox
 from deckbook.theme import SHIPPED_THEMES, load_theme
 from conftest import need
 from test_handbook import L, chapter, code, course, ins, para, png, sample_course, slide, theme  # noqa: F401
@@ -458,7 +459,7 @@ def test_the_fetcher_serves_only_files_inside_its_roots_and_data_urls(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.css").write_text("p{}")
     (tmp_path / "out.css").write_text("p{}")
-    fetcher = handbook.SandboxFetcher((tmp_path / "in",))
+    fetcher = sandbox.SandboxFetcher((tmp_path / "in",))
     assert fetcher.fetch((tmp_path / "in" / "a.css").as_uri()).read() == b"p{}"
     assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
     for url in ((tmp_path / "out.css").as_uri(), (tmp_path / "in").as_uri() + "/../out.css",
@@ -476,5 +477,5 @@ def test_a_theme_without_templates_uses_the_default_ones(tmp_path):
     (folder / "theme.yaml").write_text(text)
     plain = load_theme("plain", Location(Path("course.yaml")), search=(tmp_path / "themes",))
     c = small_course(tmp_path / "course")
-    assert "--c-primary:#224466" in handbook.tokens_css(plain, Options())
+    assert "--c-primary:#224466" in css.tokens_css(plain, Options())
     assert handbook.render(c, plain, tmp_path / "p.pdf", Options()).stat().st_size > 0

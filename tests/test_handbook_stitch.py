@@ -23,8 +23,7 @@ from deckbook.errors import Location
 from deckbook.model import Course, Image, Link, Paragraph
 from deckbook.options import Options
 from deckbook.render import handbook, pool
-from deckbook.render.handbook import book, stitch
-from deckbook.render.handbook import writer
+from deckbook.render.handbook import book, codeblock, document, stitch, workers, writer
 from deckbook.theme import load_theme
 from test_handbook import L, chapter, code, course, ins, para, png, slide, theme  # noqa: F401
 from test_handbook_pdf import MM, contents, outline, texts
@@ -137,7 +136,7 @@ def test_long_contents_come_in_parts_that_read_as_one(tmp_path, theme, monkeypat
     heading stays on the first part only. (Parts of two lines here; a real part holds about 400.)"""
     monkeypatch.setattr(handbook, "CONTENTS_PART", 2)
     c = referring_course(tmp_path / "course", pad=2)
-    assert [len(p) for p in handbook._contents_parts(handbook._document(c, theme, Options())[0].toc)] == [2, 2, 3]
+    assert [len(p) for p in handbook._contents_parts(document.prepare(c, theme, Options())[0].toc)] == [2, 2, 3]
     path = handbook.render(c, theme, tmp_path / "book.pdf", Options(strict=True, print_mode=print_mode))
     pages, marks = texts(path), outline(path)
     lines = [(f"{num} {title}", int(folio)) for page in pages for num, title, folio in
@@ -215,13 +214,13 @@ class Spy:
 
     def __init__(self, monkeypatch):
         self.kinds: list[str] = []
-        real = handbook._lay_out
+        real = workers.lay_out
 
         def lay_out(task, styles, source_date):
             self.kinds.append(task.kind)
             return real(task, styles, source_date)
 
-        monkeypatch.setattr(handbook, "_lay_out", lay_out)
+        monkeypatch.setattr(workers, "lay_out", lay_out)
 
     def take(self) -> list[str]:
         kinds, self.kinds = self.kinds, []
@@ -330,7 +329,7 @@ def test_a_whole_build_shares_one_pool_and_matches_a_serial_one(make_course, tmp
 
 def test_each_chapter_reports_its_anchors_references_and_files(tmp_path, theme):
     c = referring_course(tmp_path / "course", pad=0, image=True)
-    facts = handbook._document(c, theme, Options())[0].facts
+    facts = document.prepare(c, theme, Options())[0].facts
     assert [sorted(f.refs) for f in facts] == [["third-detail"], ["first-detail"], ["third-detail"]]
     assert {"one", "first-detail"} <= facts[0].ids and "third-detail" in facts[2].ids
     assert [len(f.files) for f in facts] == [0, 1, 0]
@@ -344,13 +343,13 @@ def test_resolved_cross_references_carry_their_page_and_a_stitch_address():
 
 
 def test_code_tokens_that_look_alike_share_one_span_and_every_class_is_styled():
-    classes = writer.code_classes("friendly")
+    classes = codeblock.code_classes("friendly")
     assert classes["kd"] == classes["k"] == "k" and classes["fm"] == "nf"
     assert "p" not in classes and "n" not in classes  # unstyled in 'friendly': plain text
-    css = writer.code_css("friendly")
+    css = codeblock.code_css("friendly")
     assert {f".code .{c}{{" for c in set(classes.values())} == set(re.findall(r"\.code \.\w+\{", css))
     from deckbook.highlight import tokenize
-    (row,) = writer._wrap_code(tokenize("    pub fn main() { // a comment here", "rust")[0], 80, classes)
+    (row,) = codeblock._wrap_code(tokenize("    pub fn main() { // a comment here", "rust")[0], 80, classes)
     assert row == ('<span class="k">    pub fn </span><span class="nf">main</span>() { '
                    '<span class="c">// a comment here</span>')
 

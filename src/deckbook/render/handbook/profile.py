@@ -16,14 +16,15 @@ from weasyprint.layout import layout_document
 from weasyprint.pdf.fonts import build_fonts_dictionary
 from weasyprint.text.line_break import split_first_line
 
-from . import _document, _LOADED, _loaded, stitch
+from . import stitch, workers
+from .document import prepare
 
 
 def phases() -> list[tuple[str, Callable]]:
     """Return the phases of a handbook build as (label, function); "— of which" phases lie inside the one above."""
     return [
-        ("deckbook: content → HTML (Markdown, Pygments, templates)", _document),
-        ("WeasyPrint: load fonts and stylesheets (once per worker)", _loaded),
+        ("deckbook: content → HTML (Markdown, Pygments, templates)", prepare),
+        ("WeasyPrint: load fonts and stylesheets (once per worker)", workers.loaded),
         ("WeasyPrint: parse HTML", weasyprint.HTML.__init__),
         ("WeasyPrint: cascade (computed styles)", get_all_computed_styles),
         ("WeasyPrint: box tree", build_formatting_structure),
@@ -37,4 +38,4 @@ def phases() -> list[tuple[str, Callable]]:
 
 def forget_loaded() -> None:
     """Drop the fonts and stylesheets loaded so far, so the next build loads them again, as a fresh worker does."""
-    _LOADED.clear()
+    workers.LOADED.clear()
