@@ -16,7 +16,9 @@ from .. import epoch, model as m, yamlsrc
 from ..errors import ContentError, Diagnostics, Location
 from ..paths import VERSION_HINT, confined, slug_problem, version_problem
 from . import COURSE_FILE, links, placeholders, text
-from .markdown import MAX_MINUTES, ChapterParser, HeadingItem, ParsedChapter
+from .attributes import MAX_MINUTES
+from .items import HeadingItem, ParsedChapter
+from .markdown import ChapterParser
 from .structure import Anchors, build_slides, slide_level
 
 MAX_CHAPTER_BYTES = 4 * 1024 * 1024

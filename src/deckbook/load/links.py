@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 from .. import model as m
 from ..errors import Diagnostics, Location
-from .markdown import ParsedChapter, slugify
+from .items import ParsedChapter
+from .structure import slugify
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _PAGE_SUFFIXES = (".md", ".html", ".htm")  # mdBook renders x.md as x.html; authors link to either

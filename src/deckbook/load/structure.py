@@ -1,12 +1,14 @@
-"""Headings and breaks → slides, by pandoc's slide-level rule, decided over the whole course."""
+"""Headings and breaks → slides, by pandoc's slide-level rule, decided over the whole course; their anchors."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import replace
 
 from .. import model as m
 from ..errors import Diagnostics, Location
-from .markdown import BreakItem, HeadingItem, NotesItem, ParsedChapter, slugify
+from .items import BreakItem, HeadingItem, NotesItem, ParsedChapter
 
 
 def slide_level(chapters: list[ParsedChapter]) -> tuple[int, Location | None]:
@@ -108,3 +110,10 @@ def _anchored(blocks: tuple[m.Block, ...], anchors: Anchors) -> tuple[m.Block, .
             block = replace(block, blocks=_anchored(block.blocks, anchors))
         out.append(block)
     return tuple(out)
+
+
+def slugify(text: str) -> str:
+    """Return a GitHub-style anchor for heading text: lower case, punctuation dropped, spaces → '-'."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return re.sub(r" ", "-", text) or "section"

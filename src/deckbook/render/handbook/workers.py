@@ -68,7 +68,7 @@ def styles(course: Course, theme: Theme, options: Options) -> dict[str, Style]:
     variant = variants.plan(options)[0]
     def style(*extra: str, tagged: bool = True) -> Style:
         return Style(fonts + tokens, stylesheet_paths(theme, options, *extra), roots, base_url,
-                      variant if tagged else None, tagged)
+                     variant if tagged else None, tagged)
 
     return {"part": style(PART_STYLESHEET), "folio": style(FOLIO_STYLESHEET, tagged=False),
             "measure": style(PART_STYLESHEET, MEASURE_STYLESHEET)}
