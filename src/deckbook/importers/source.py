@@ -259,3 +259,12 @@ def tidy(lines: list[str]) -> list[str]:
         if fence or line.strip() or not out or out[-1].strip():
             out.append(line)
     return out
+
+
+def trim(lines: list[str]) -> list[str]:
+    """Return lines without leading and trailing blank lines."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    end = len(lines)
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
