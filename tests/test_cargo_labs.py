@@ -49,3 +49,12 @@ def test_a_starter_that_does_not_compile_is_an_error(tmp_path, capsys):
     course = workspace(tmp_path, "todo")
     assert project.cargo_test(str(course)) == 1
     assert "error: the starter of lab toy-lab does not compile" in capsys.readouterr().out
+
+
+def test_a_course_given_by_its_slug_is_found_under_content(tmp_path, monkeypatch, capsys):
+    # `invoke check --code --course SLUG` once looked for SLUG/code/Cargo.toml and, finding none, ran nothing.
+    workspace(tmp_path / "content", "1 // TODO")
+    monkeypatch.chdir(tmp_path)
+    assert project.courses("course") == [str(Path("content") / "course")]
+    assert project.cargo_test("course") == 0
+    assert "toy-lab: the starter compiles and fails its tests" in capsys.readouterr().out

@@ -20,8 +20,8 @@ BUILD = Path("build")
 
 def courses(course: str | None = None) -> list[str]:
     """Return the course given, or every course folder under content/ (those with a course.yaml)."""
-    if course:
-        return [course]
+    if course:  # a slug names a folder under content/: cargo and `measure` need the folder itself
+        return [str(CONTENT / course) if not Path(course).is_dir() and (CONTENT / course).is_dir() else course]
     return sorted(str(p.parent) for p in CONTENT.glob("*/course.yaml"))
 
 
