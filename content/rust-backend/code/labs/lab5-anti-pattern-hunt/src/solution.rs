@@ -24,23 +24,6 @@ pub struct Product {
 #[derive(Debug, Clone)]
 pub struct AppState(Arc<HashMap<String, Product>>);
 
-pub fn app() -> Router {
-    let mut catalogue = HashMap::new();
-    for (sku, name, price_cents) in [
-        ("tea", "Tea", 450),
-        ("pot", "Teapot", 2_500),
-        ("gold", "Gold bar", 4_000_000_000),
-    ] {
-        let product = Product { name: name.to_owned(), price_cents };
-        catalogue.insert(sku.to_owned(), product);
-    }
-    Router::new()
-        .route("/health", get(|| async { "ok" }))
-        .route("/report", get(report))
-        .route("/price", get(price))
-        .with_state(AppState(Arc::new(catalogue)))
-}
-
 /// 2. Blocking the runtime: the worker is given back while waiting.
 async fn report() -> &'static str {
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -55,6 +38,7 @@ struct PriceQuery {
     qty: u32,
 }
 
+// ANCHOR: price
 async fn price(
     State(state): State<AppState>,
     Query(query): Query<PriceQuery>,
@@ -70,5 +54,23 @@ async fn price(
         .checked_mul(query.qty)
         .ok_or((StatusCode::UNPROCESSABLE_ENTITY, "total too large"))?;
     Ok(Json(total))
+}
+// ANCHOR_END: price
+
+pub fn app() -> Router {
+    let mut catalogue = HashMap::new();
+    for (sku, name, price_cents) in [
+        ("tea", "Tea", 450),
+        ("pot", "Teapot", 2_500),
+        ("gold", "Gold bar", 4_000_000_000),
+    ] {
+        let product = Product { name: name.to_owned(), price_cents };
+        catalogue.insert(sku.to_owned(), product);
+    }
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/report", get(report))
+        .route("/price", get(price))
+        .with_state(AppState(Arc::new(catalogue)))
 }
 // ANCHOR_END: solution
