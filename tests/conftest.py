@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHIPPED = Path(__file__).parent.parent / "content" / "rust-backend"
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -85,6 +86,15 @@ def make_course(tmp_path: Path):
 @pytest.fixture(scope="session")
 def mini() -> Path:
     return FIXTURES / "mini"
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> dict[str, Path]:
+    """Return the outputs of the shipped course (deck, student, trainer and solutions handbooks), built once
+    per session: rendering its handbooks takes most of a minute, so tests that read them share one build."""
+    from deckbook.build import build
+
+    return build(SHIPPED, tmp_path_factory.mktemp("shipped")).files
 
 
 @pytest.fixture
