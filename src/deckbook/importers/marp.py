@@ -16,6 +16,7 @@ import yaml
 from markdown_it.token import Token
 
 from ..errors import ContentError, Diagnostic, Location
+from ..load.course import BCP47
 from . import source as src
 from .course import Assets, Conversion, slug
 
@@ -100,7 +101,7 @@ class _Deck:
         if front.get("author"):
             meta["authors"] = [str(front["author"])]
         lang = str(front.get("lang") or "")
-        if re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
+        if BCP47.match(lang):
             meta["language"] = lang
         for key, value in front.items():
             self._directive(key, value, self._front_line(key), global_ok=True)
@@ -225,8 +226,7 @@ class _Deck:
         else:
             level = min(6, max(SLIDE_LEVEL + 1, SLIDE_LEVEL + int(token.tag[1]) - slide_title if slide_title
                                else int(token.tag[1])))
-        self.lines.replace(first, src.heading_line(level, text, []))
-        self.lines.drop(first + 1, last)
+        self.lines.replace_block(first, last, src.heading_line(level, text, []))
 
     def _html_block(self, token: Token, slide: _Slide) -> None:
         if not token.map:
@@ -242,8 +242,7 @@ class _Deck:
             self.report.add(self.path, first + 1, f"HTML <{'>, <'.join(unknown)}> not carried over ({what})")
             self.lines.drop(first, last)
             return
-        self.lines.replace(first, *html.strip("\n").split("\n"))
-        self.lines.drop(first + 1, last)
+        self.lines.replace_block(first, last, *html.strip("\n").split("\n"))
 
     def _comments(self, html: str, first: int, slide: _Slide) -> str:
         """Return `html` without its comments; each comment is a directive (applied) or a presenter note."""

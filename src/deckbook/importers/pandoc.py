@@ -15,6 +15,7 @@ import yaml
 from markdown_it.token import Token
 
 from ..errors import ContentError, Diagnostic, Location
+from ..load.course import BCP47
 from . import source as src
 from .course import Assets, Conversion, slug
 
@@ -113,7 +114,7 @@ class _Show:
             names = authors if isinstance(authors, list) else [authors]
             course["authors"] = [str(a.get("name", a)) if isinstance(a, dict) else str(a) for a in names]
         lang = str(meta.get("lang") or "")
-        if re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
+        if BCP47.match(lang):
             course["language"] = lang
         level = self.slide_level or meta.get("slide-level", meta.get("slide_level"))
         levels = {int(t.tag[1]) for t in self.tokens if t.type == "heading_open"}

@@ -77,6 +77,11 @@ class Lines:
         """Put `new` lines (none: drop it) in place of line `index`."""
         self._new[index] = list(new)
 
+    def replace_block(self, start: int, end: int, *new: str) -> None:
+        """Put `new` lines in place of lines start..end-1 (a block markdown-it's token map spans)."""
+        self.replace(start, *new)
+        self.drop(start + 1, end)
+
     def dropped(self, index: int) -> bool:
         return index in self._new and not self._new[index]
 

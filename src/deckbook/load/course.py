@@ -29,7 +29,8 @@ MAX_HEADINGS = 5000
 """Headings in one chapter: each is a slide to lay out; past this, a chapter is data, not a lesson."""
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A language tag as course.yaml accepts it (BCP 47's shape: en, en-GB, de); importers carry over only these."""
 
 
 def _clock(value: Any) -> dt.time:
@@ -127,7 +128,7 @@ class CourseSpec(BaseModel):
     @field_validator("language")
     @classmethod
     def _bcp47(cls, value: str) -> str:
-        if not _BCP47.match(value):
+        if not BCP47.match(value):
             raise ValueError("a BCP 47 language tag such as en, en-GB or de")
         return value
 

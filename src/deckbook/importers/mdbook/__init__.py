@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from ...errors import ContentError, Diagnostic, Diagnostics, Location
 from ...load import text as load_text
+from ...load.course import BCP47
 from .. import source as src
 from ..course import Assets, Conversion, chapter_names
 from ..report import Report
@@ -106,7 +107,7 @@ class Book:
         if isinstance(authors, list) and authors:
             meta["authors"] = [str(a) for a in authors]
         language = book.get("language")
-        if isinstance(language, str) and re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", language):
+        if isinstance(language, str) and BCP47.match(language):
             meta["language"] = language
         elif language:
             self.report.add(path, _line_of(lines, "language"), f"language '{language}' is not a BCP 47 tag: not carried over")

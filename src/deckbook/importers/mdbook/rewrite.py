@@ -118,8 +118,7 @@ class PageWriter:
                                  f"below the slide's: made level {MAX_HEADING}")
         frag = self.page.ids.get(index, "")
         attrs = [f"#{heading_anchor(self.page, frag)}"] if frag in self.book.targets.get(self.page.rel, set()) else []
-        self.lines.replace(first, src.heading_line(level, src.inline_source(inline), attrs))
-        self.lines.drop(first + 1, last)
+        self.lines.replace_block(first, last, src.heading_line(level, src.inline_source(inline), attrs))
 
     def _html_block(self, index: int, token: Token) -> None:
         if not token.map:
@@ -153,8 +152,7 @@ class PageWriter:
                 else:
                     self.book.report.add(self.page.path, first + 1, "<details> inside <details>: joined with the outer notes")
         out += self._html_text(html[at:], first)
-        self.lines.replace(first, *out)
-        self.lines.drop(first + 1, last)
+        self.lines.replace_block(first, last, *out)
 
     def _html_text(self, html: str, first: int) -> list[str]:
         """Return HTML left between details tags: kept when the course format renders it, else reported."""
