@@ -1,8 +1,8 @@
 """The handbook checked by veraPDF, the PDF Association's reference validator (fetched from Maven Central).
 
-The shipped course's default handbooks (student and trainer) are validated as PDF/UA-1, and every
-`--pdf-variant` of a course using every block type against its own profile(s); a failed rule fails the
-test with its rule id, clause and count.
+The shipped course's default handbooks (student and trainer) are validated as PDF/UA-1 and its
+`--pdf-variant pdf/ua-2` ones as PDF/UA-2, and every `--pdf-variant` of a course using every block type
+against its own profile(s); a failed rule fails the test with its rule id, clause and count.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from deckbook import verapdf
 from deckbook.errors import Location
 from deckbook.load import load_course
-from deckbook.options import PDF_VARIANTS, Options
+from deckbook.options import DEFAULT_PDF_VARIANT, PDF_VARIANTS, Options
 from deckbook.theme import load_theme
 from deckbook.render import handbook
 from test_handbook import sample_course, theme  # noqa: F401
@@ -60,12 +60,14 @@ def test_each_pdf_variant_passes_verapdf_with_its_own_profiles(variant_reports, 
     assert all(r.compliant for r in reports), failures(reports)
 
 
-def test_the_shipped_courses_default_handbooks_pass_pdf_ua_1(tmp_path, validator):
+@pytest.mark.parametrize("variant", [None, "pdf/ua-2"])
+def test_the_shipped_courses_handbooks_pass_pdf_ua(tmp_path, validator, variant):
+    """The default (PDF/UA-1) and the PDF/UA-2 handbooks of the shipped course, both editions."""
     course = load_course(SHIPPED)
     theme = load_theme(course.meta.theme, Location(SHIPPED / "course.yaml"))
-    books = [handbook.render(course, theme, tmp_path / f"{edition}.pdf", Options(edition=edition))
+    books = [handbook.render(course, theme, tmp_path / f"{edition}.pdf", Options(edition=edition, pdf_variant=variant))
              for edition in ("student", "trainer")]
-    reports = validator(books, "ua1").values()
+    reports = validator(books, verapdf.PROFILES[variant or DEFAULT_PDF_VARIANT][0]).values()
     assert all(r.compliant for r in reports), failures(reports)
 
 

@@ -20,6 +20,8 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from . import ua2
+
 #: How a link from one part to an anchor in another is written before the stitch (see `render.handbook.book`).
 MARK = "deckbook-anchor:"
 
@@ -55,6 +57,7 @@ class Plan:
     object_streams: bool = True  # PDF/A-1 (PDF 1.4) allows none
     ua_part: int | None = None  # a PDF/UA part to claim besides the parts' own claim (PDF/A-3a + PDF/UA-1)
     press: Press | None = None  # print mode: PDF/X-4 with crop marks
+    ua2: bool = False  # PDF/UA-2: the merged structure tree is mended where WeasyPrint's breaks it (`ua2`)
 
 
 def page_count(pdf: Path) -> int:
@@ -81,6 +84,8 @@ def stitch(plan: Plan, out: Path) -> Path:
         dests = _merge_destinations(book, sources, plan.sheets, pages)
         _link_parts(pages, dests)
         _merge_outlines(book, sources, plan.sheets, pages)
+        if plan.ua2:
+            ua2.finish(book)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.stitch.tmp")  # a killed build's is swept
         try:
             book.save(tmp, deterministic_id=True, compress_streams=True, force_version="1.6" if plan.press else None,

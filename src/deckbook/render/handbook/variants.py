@@ -41,6 +41,9 @@ def press(course: Course, options: Options) -> stitch.Press | None:
     if (options.pdf_variant or "").startswith("pdf/a"):
         raise RenderError(f"--print makes a PDF/X-4 file, whose CMYK output intent PDF/A forbids beside its own: "
                           f"leave out --pdf-variant {options.pdf_variant} (print files are tagged PDF/UA-1)")
+    if options.pdf_variant == "pdf/ua-2":
+        raise RenderError("--print makes a PDF/X-4 file, which is PDF 1.6, and PDF/UA-2 needs PDF 2.0: "
+                          "leave out --pdf-variant pdf/ua-2 (print files are tagged PDF/UA-1)")
     if not PRINT_PROFILE.is_file():
         raise RenderError(f"--print needs the CMYK press profile {PRINT_PROFILE}: install the Debian package "
                           "libgs-common")
