@@ -1,4 +1,4 @@
-"""The handbook's stitch: its parts, laid out as separate PDFs, become one PDF (the one pikepdf user).
+"""The handbook's stitch: its parts, laid out as separate PDFs, become one PDF (pikepdf is used here and in `ua2`).
 
 The first part (cover and contents) lends the book its catalog: document info, XMP metadata, language,
 output intents. Every other part adds its pages; a blank page pads a part that would leave the next one
@@ -8,6 +8,7 @@ anchor, see `render.book`) become links to those names, and the parts' bookmarks
 
 Parts are tagged PDF: their structure trees become one, under the first part's Document element, each
 part's parent-tree keys moved past the previous part's (`_merge_structure`). Folios are artifacts.
+For PDF/UA-2 the book's tree is then mended where WeasyPrint's tags break its rules (`render.handbook.ua2`).
 """
 
 from __future__ import annotations

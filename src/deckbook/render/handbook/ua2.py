@@ -17,7 +17,8 @@ whole book, after the parts' trees became one). veraPDF treats NonStruct and Div
 about an element's parent reads the nearest ancestor of another type (`_standard_parent`).
 
 Every change keeps the parent tree (content → element) true: content that moves to another element is
-mapped to it (`_Tree.adopt`).
+mapped to it (`_Tree.adopt`). Upstream, Kozea/WeasyPrint#2482 collects this kind of work (nested tags in
+links, better tags for figures, fewer Spans); no WeasyPrint release meets PDF/UA-2 on its own yet.
 """
 
 from __future__ import annotations
@@ -76,19 +77,20 @@ class _Tree:
 
     book: pikepdf.Pdf
     nums: dict[int, pikepdf.Object] = field(default_factory=dict)  # parent-tree key → Array or element
-    elements: list[Dictionary] = field(default_factory=list)
+    elements: list[Dictionary] = field(default_factory=list)  # in document order; the passes' new ones last
     document: Dictionary | None = None  # the root element
     marks: dict[tuple[int, int], dict[int, _Mark]] = field(default_factory=dict)  # per page, lazily
+    cmaps: dict[tuple[int, int], dict[int, str]] = field(default_factory=dict)  # per font, lazily
 
     def __post_init__(self) -> None:
         root = self.book.Root.StructTreeRoot
         entries = list(root.ParentTree.Nums)
         self.nums = {int(entries[i]): entries[i + 1] for i in range(0, len(entries), 2)}
         self.document = _kids(root)[0]
-        self.refresh()
+        self.read_elements()
 
-    def refresh(self) -> None:
-        """Re-read the elements in document order (after passes that add or remove some)."""
+    def read_elements(self) -> None:
+        """Read the elements in document order."""
         self.elements = []
         stack = [self.document]
         while stack:
@@ -165,6 +167,7 @@ def _unwrap_nested(tree: _Tree) -> None:
     also tags as the heading (Hn-Hn-1). The inner one's content and annotation become the outer one's
     (a Link may own several annotations: WeasyPrint's own do, one per box of the link).
     """
+    folded = set()
     for element in reversed(tree.elements):  # innermost first: a Link in a Link in a Link folds twice
         parent = element.get("/P")
         if parent is None or "/S" not in parent:
@@ -173,7 +176,8 @@ def _unwrap_nested(tree: _Tree) -> None:
         if kind == outer == "/Link" or (kind in HEADINGS and outer in HEADINGS):
             moved = [tree.adopt(parent, _movable(element, k)) for k in _kids(element)]
             _replace(parent, element, moved)
-    tree.refresh()
+            folded.add(element.objgen)
+    tree.elements = [e for e in tree.elements if e.objgen not in folded]
 
 
 def _caption_groups(tree: _Tree) -> None:
@@ -219,8 +223,8 @@ def _paragraphs(tree: _Tree) -> None:
                 paragraph.Pg = run[0].Pg
             paragraph.K = Array([tree.adopt(paragraph, kid) for kid in run])
             new.append(paragraph)
+            tree.elements.append(paragraph)
         element.K = Array(new)
-    tree.refresh()
 
 
 def _inline(element: Dictionary) -> bool:
@@ -281,7 +285,7 @@ def _text(tree: _Tree, element: Dictionary) -> str:
             out.append(_text(tree, kid))
         elif not isinstance(kid, Dictionary):
             mark = _marks(tree, element.Pg).get(int(kid))
-            out.append(mark.text if mark else "")
+            out.append(_shown_text(tree, mark) if mark else "")
     return "".join(out)
 
 
@@ -290,11 +294,11 @@ def _text(tree: _Tree, element: Dictionary) -> str:
 
 @dataclass
 class _Mark:
-    """One marked-content sequence (MCID) of a page: where it starts and the text it shows."""
+    """One marked-content sequence (MCID) of a page: where it starts and what text it shows."""
 
     x: float | None = None
     y: float | None = None  # page coordinates (y upwards) of its first text baseline or image top
-    text: str = ""
+    shown: list[tuple[Dictionary, pikepdf.Object]] = field(default_factory=list)  # (font, Tj/TJ operand)
 
 
 def _marks(tree: _Tree, page: Dictionary) -> dict[int, _Mark]:
@@ -315,17 +319,21 @@ def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
+#: The operators that place marked content: the graphics state's matrix, marks, text and XObjects.
+_PLACING = "q Q cm BDC BMC EMC Tf Tm Do Tj TJ"
+
+
 def _read_marks(page: Dictionary) -> dict[int, _Mark]:
-    """Return each MCID of `page`: the position of its first text or image, and its text.
+    """Return each MCID of `page`: the position of its first text or image, and the text it shows.
 
     WeasyPrint draws each text run as BT, Tf, Tm, TJ, ET inside its marked content, and an image or
     SVG as a form or image XObject (Do) under a transformation; only those operators place content.
     """
-    fonts = {str(name): _to_unicode(font) for name, font in page.get("/Resources", {}).get("/Font", {}).items()}
+    fonts = dict(page.get("/Resources", {}).get("/Font", {}).items())
     marks: dict[int, _Mark] = {}
     ctm, stack, open_marks = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), [], []
-    font: dict[int, str] = {}
-    for operands, operator in pikepdf.parse_content_stream(pikepdf.Page(page)):
+    mark, font = None, None
+    for operands, operator in pikepdf.parse_content_stream(pikepdf.Page(page), _PLACING):
         op = str(operator)
         if op == "q":
             stack.append(ctm)
@@ -333,38 +341,51 @@ def _read_marks(page: Dictionary) -> dict[int, _Mark]:
             ctm = stack.pop() if stack else ctm
         elif op == "cm":
             ctm = _multiply(tuple(float(v) for v in operands), ctm)
-        elif op in ("BDC", "BMC"):
-            properties = operands[1] if op == "BDC" and len(operands) > 1 else None
-            mcid = int(properties.MCID) if isinstance(properties, Dictionary) and "/MCID" in properties else None
-            if mcid is not None:
-                marks[mcid] = _Mark()
-            open_marks.append(mcid)
-        elif op == "EMC":
-            if open_marks:
-                open_marks.pop()
-        current = next((m for m in reversed(open_marks) if m is not None), None)
-        if current is None:
+        elif op in ("BDC", "BMC", "EMC"):
+            if op == "EMC":
+                if open_marks:
+                    open_marks.pop()
+            else:
+                properties = operands[1] if op == "BDC" and len(operands) > 1 else None
+                mcid = int(properties.MCID) if isinstance(properties, Dictionary) and "/MCID" in properties else None
+                if mcid is not None:
+                    marks[mcid] = _Mark()
+                open_marks.append(mcid)
+            mark = next((marks[m] for m in reversed(open_marks) if m is not None), None)
+        elif op == "Tf":
+            font = fonts.get(str(operands[0]))
+        elif mark is None:
             continue
-        mark = marks[current]
-        if op == "Tf":
-            font = fonts.get(str(operands[0]), {})
-        elif op == "Tm" and mark.y is None:
+        elif op in ("Tj", "TJ"):
+            mark.shown.append((font, operands[0]))
+        elif mark.y is not None:
+            continue
+        elif op == "Tm":
             mark.x, mark.y = _apply(ctm, float(operands[4]), float(operands[5]))
-        elif op == "Do" and mark.y is None:
+        elif op == "Do":
             corners = [_apply(ctm, x, y) for x in (0, 1) for y in (0, 1)]
             mark.x, mark.y = min(c[0] for c in corners), max(c[1] for c in corners)
-        elif op in ("Tj", "TJ"):
-            strings = operands[0] if op == "TJ" else [operands[0]]
-            for item in strings:
-                if isinstance(item, pikepdf.String):
-                    raw = bytes(item)
-                    mark.text += "".join(font.get(int.from_bytes(raw[i:i + 2], "big"), "")
-                                         for i in range(0, len(raw) - 1, 2))
     return marks
 
 
+def _shown_text(tree: _Tree, mark: _Mark) -> str:
+    """Return the text `mark` shows, decoded through its fonts' ToUnicode maps."""
+    out = []
+    for font, operand in mark.shown:
+        if font is None:
+            continue
+        if font.objgen not in tree.cmaps:
+            tree.cmaps[font.objgen] = _to_unicode(font)
+        table = tree.cmaps[font.objgen]
+        for item in operand if isinstance(operand, Array) else [operand]:
+            if isinstance(item, pikepdf.String):
+                raw = bytes(item)
+                out += [table.get(int.from_bytes(raw[i:i + 2], "big"), "") for i in range(0, len(raw) - 1, 2)]
+    return "".join(out)
+
+
 def _to_unicode(font: Dictionary) -> dict[int, str]:
-    """Return a Type0 font's glyph codes → text, from its ToUnicode CMap (WeasyPrint writes bfchar lines)."""
+    """Return a Type0 font's 2-byte codes → text, from its ToUnicode CMap (WeasyPrint writes bfchar lines)."""
     if "/ToUnicode" not in font:
         return {}
     data = font.ToUnicode.read_bytes()
