@@ -143,12 +143,19 @@ def finish(slide: Slide) -> None:
     part stays the same object (relationships keep pointing at it) but cannot be edited any more.
     """
     notes = [rel.target_part for rel in slide.part.rels.values() if rel.reltype == RT.NOTES_SLIDE]
+    proxies = [slide]
     for part in (slide.part, *notes):
         packed = zlib.compress(part.blob, 1)
         for cached in ("_element", "slide", "notes_slide"):  # the tree, and python-pptx's proxies holding it
-            part.__dict__.pop(cached, None)
+            proxy = part.__dict__.pop(cached, None)
+            if cached != "_element" and proxy is not None:
+                proxies.append(proxy)
         part._packed = packed
         part.__class__ = _Finished
+    for proxy in proxies:
+        # A proxy caches its shape tree, which points back at it: a cycle that would keep the slide's tree
+        # alive until the cyclic collector runs (the deck's memory grew with its slides).
+        vars(proxy).clear()
 
 
 def save(prs: PresentationObject, out: Path, course: Course) -> Path:

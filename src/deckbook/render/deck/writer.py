@@ -91,10 +91,12 @@ def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
     layouts = _layouts(prs)
     slides = _Slides(prs)
     notes = _Notes()
-    # Every slide exists before any is drawn, so a cross-reference can jump forward.
-    made = [slides.add(layouts[slide_plan.layout]) for slide_plan in plan.slides]
-    pen = replace(pen, targets={a: s.part for s, p in zip(made, plan.slides) for a in reversed(p.anchors)})
-    for number, (slide, slide_plan) in enumerate(zip(made, plan.slides), start=1):
+    # Every slide exists before any is drawn, so a cross-reference can jump forward. Only their parts are
+    # kept: a `Slide` holds its tree, which `package.finish` lets go once the slide is drawn.
+    made = [slides.add(layouts[slide_plan.layout]).part for slide_plan in plan.slides]
+    pen = replace(pen, targets={a: part for part, p in zip(made, plan.slides) for a in reversed(p.anchors)})
+    for number, (part, slide_plan) in enumerate(zip(made, plan.slides), start=1):
+        slide = part.slide
         if slide_plan.hidden:
             slide._element.set("show", "0")  # PresentationML's hidden slide; python-pptx has no API for it
         _draw_slide(slide, slide_plan, pen)

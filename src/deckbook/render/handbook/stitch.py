@@ -1,4 +1,4 @@
-"""The handbook's stitch: its parts, laid out as separate PDFs, become one PDF (pikepdf is used here and in `ua2`).
+"""The handbook's stitch: its parts, laid out as separate PDFs, become one PDF (the one pikepdf user).
 
 The first part (cover and contents) lends the book its catalog: document info, XMP metadata, language,
 output intents. Every other part adds its pages; a blank page pads a part that would leave the next one
@@ -6,22 +6,27 @@ on a left-hand page (print mode); each numbered page gets its folio drawn over i
 the parts' named destinations merge into one name tree, links between parts (written as `MARK` +
 anchor, see `render.book`) become links to those names, and the parts' bookmarks become one outline.
 
-Parts are tagged PDF: their structure trees become one, under the first part's Document element, each
-part's parent-tree keys moved past the previous part's (`_merge_structure`). Folios are artifacts.
-For PDF/UA-2 the book's tree is then mended where WeasyPrint's tags break its rules (`render.handbook.ua2`).
+Parts are tagged PDF: their structure trees become one, under one Document element, each part's
+parent-tree keys moved past the previous part's (`_Part`). Folios are artifacts.
+
+The parts go through one at a time, written as they are copied (`pdfwriter`): the stitch's memory is
+that of its largest part, whatever the length of the book.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Iterator
 from urllib.parse import unquote
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from . import ua2
+from .pdfwriter import Copier, Writer
 
 #: How a link from one part to an anchor in another is written before the stitch (see `render.handbook.book`).
 MARK = "deckbook-anchor:"
@@ -68,125 +73,328 @@ def page_count(pdf: Path) -> int:
 
 
 def stitch(plan: Plan, out: Path) -> Path:
-    """Write the book that `plan` describes to `out` (atomically) and return `out`."""
-    sources = [pikepdf.open(path) for path in plan.parts]
-    extra = {"pad": pikepdf.open(plan.pad)} if plan.pad else {}
-    folios = [pikepdf.open(path) for path in plan.folios]
+    """Write the book that `plan` describes to `out` (atomically) and return `out`.
+
+    The parts stream through one at a time (`pdfwriter`), so the stitch's memory is that of one part
+    whatever the length of the book: a survey first reads every part's named destinations and
+    bookmarks (links in early parts point at later ones), then each part's pages, the structure
+    elements and parent-tree entries that go with them are copied; the book's own objects (catalog,
+    page tree, structure root, name tree, outline) are written last.
+    """
+    survey = _survey(plan)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.stitch.tmp")  # a killed build's is swept
     try:
-        book = sources[0]
-        front = len(book.pages)
-        pages = _assemble(book, sources, extra.get("pad"), plan.sheets, front)
-        _merge_structure(book, sources, plan.sheets, pages)
-        _draw_folios(book, pages, plan.sheets, folios, plan.chunk)
-        if plan.ua_part:
-            _claim_ua(book, plan.ua_part)
-        if plan.press:
-            _press(book, pages, plan.press)
-        dests = _merge_destinations(book, sources, plan.sheets, pages)
-        _link_parts(pages, dests)
-        _merge_outlines(book, sources, plan.sheets, pages)
-        if plan.ua2:
-            ua2.finish(book)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.stitch.tmp")  # a killed build's is swept
-        try:
-            book.save(tmp, deterministic_id=True, compress_streams=True, force_version="1.6" if plan.press else None,
-                      object_stream_mode=pikepdf.ObjectStreamMode.generate if plan.object_streams
-                      else pikepdf.ObjectStreamMode.disable)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with tmp.open("wb") as file:
+            _write(plan, survey, file)
+        if plan.ua2:  # mended in one piece: this variant's memory grows with the book (see `ua2`)
+            with pikepdf.open(tmp, allow_overwriting_input=True) as book:
+                ua2.finish(book)
+                book.save(tmp, deterministic_id=True, compress_streams=True,
+                          object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        os.replace(tmp, out)
     finally:
-        for pdf in [*sources, *extra.values(), *folios]:
-            pdf.close()
+        tmp.unlink(missing_ok=True)
     return out
 
 
-def _assemble(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], pad: pikepdf.Pdf | None, sheets: tuple[Sheet, ...],
-              front: int) -> list[pikepdf.Page]:
-    """Put every sheet's page into `book` (whose own pages are the first part's), in order; return them."""
-    expected = [(s.part, s.page) for s in sheets[:front]]
-    if expected != [(0, i) for i in range(front)]:
-        raise ValueError("the book must open with all the pages of its first part")
-    for sheet in sheets[front:]:
-        if sheet.part < 0:
-            assert pad is not None
-            book.pages.append(pad.pages[0])  # a page already copied is copied again: pads stay distinct
-            if "/StructParents" in book.pages[-1].obj:  # a blank page: nothing on it to tag
-                del book.pages[-1].obj.StructParents
-        else:
-            book.pages.append(sources[sheet.part].pages[sheet.page])
-    return list(book.pages)
+@dataclass(frozen=True)
+class _Survey:
+    """What the stitch reads of every part before it writes: where the named places and bookmarks are."""
+
+    version: str  # the first part's PDF version
+    dests: dict[str, tuple[tuple[int, int], bytes]]  # name -> ((part, page), the rest of the destination)
+    outline: list[tuple]  # (title, (part, page), rest of the destination, closed, children)
 
 
-def _draw_folios(book: pikepdf.Pdf, pages: list[pikepdf.Page], sheets: tuple[Sheet, ...], folios: list[pikepdf.Pdf],
-                 chunk: int) -> None:
-    """Draw page n's folio (page n of the folio documents) over every numbered page n.
-
-    The folio page becomes a form XObject named after its number (pikepdf's `add_overlay` picks random
-    names, and the book must come out the same every time). Both documents have the same page boxes,
-    so the form is drawn where it is, with no transformation; the page's own drawing is wrapped in
-    q/Q first, so no graphics state it leaves behind reaches the folio.
-    """
-    for index, (page, sheet) in enumerate(zip(pages, sheets)):
-        if not sheet.numbered:
-            continue
-        form = book.copy_foreign(folios[index // chunk].pages[index % chunk].as_form_xobject())
-        name = Name(f"/Folio{index + 1}")
-        resources = page.obj.Resources
-        if "/XObject" not in resources:
-            resources.XObject = Dictionary()
-        resources.XObject[name] = form
-        page.contents_add(b"q\n", prepend=True)
-        # A folio is a pagination artifact: no part of the document's structure (ISO 14289-1 7.8).
-        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC q " + bytes(name.unparse()) + b" Do Q EMC\n")
+def _survey(plan: Plan) -> _Survey:
+    version, dests, outline = "1.7", {}, []
+    for index, path in enumerate(plan.parts):
+        with pikepdf.open(path) as source:
+            local = {page.objgen: i for i, page in enumerate(source.pages)}
+            if not index:
+                version = source.pdf_version
+            names = source.Root.get("/Names", {}).get("/Dests")
+            for name, dest in (pikepdf.NameTree(names).items() if names is not None else ()):
+                if dest[0].objgen in local:  # the first of two equal names wins, as in one document
+                    dests.setdefault(name, ((index, local[dest[0].objgen]), _rest(dest)))
+            outlines = source.Root.get("/Outlines")
+            if outlines is not None and "/First" in outlines:
+                outline += _read_items(outlines.First, index, local)
+    return _Survey(version, dests, outline)
 
 
-def _merge_structure(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], sheets: tuple[Sheet, ...],
-                     pages: list[pikepdf.Page]) -> None:
-    """Give the book one structure tree: every part's elements, in order, under the first part's Document.
+def _rest(dest: Array) -> bytes:
+    """Return the text of a destination after its page ("/XYZ 0 800 0")."""
+    return Array(list(dest)[1:]).unparse()[1:-1].strip()
 
-    Each part numbers its parent-tree keys (a page's /StructParents, an annotation's /StructParent)
-    from 0; in the book each part's keys follow the previous part's. Copying a part's elements from
-    its PDF maps their pages (/Pg) and annotations (OBJR) to the copies already in the book, as qpdf
-    keeps one object map per source document.
-    """
-    root = book.Root.get("/StructTreeRoot")
-    if root is None:
-        return
-    document = root.K[0] if isinstance(root.K, Array) else root.K
-    nums = Array()
-    offset = 0
-    by_part: dict[int, list[pikepdf.Page]] = {}
-    for sheet, page in zip(sheets, pages):
-        if sheet.part >= 0:
-            by_part.setdefault(sheet.part, []).append(page)
-    for index, source in enumerate(sources):
-        tree = source.Root.get("/StructTreeRoot")
+
+class _Book:
+    """What the stitch keeps of the book while the parts go through: object numbers and small lists."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.catalog, self.pages_root, self.struct_root, self.document = (writer.reserve() for _ in range(4))
+        self.pages: list[int] = []
+        self.placed: dict[tuple[int, int], int] = {}  # (part, page) -> its page object in the book
+        self.tagged = False
+        self.kids: list[bytes] = []  # the Document element's kids
+        self.parent_tree: list[tuple[int, bytes]] = []  # parent-tree key -> its entry
+        self.next_key = 0
+        self.namespaces: list[bytes] = []
+        self.extras: dict[str, dict[str, bytes]] = {"catalog": {}, "names": {}, "root": {}, "document": {}}
+        self.info: int | None = None
+
+    def fixed(self, source: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+        """Return the objects of `source` that become the book's own: its page tree nodes."""
+        nodes: dict[tuple[int, int], int] = {}
+        for page in source.pages:
+            node = page.obj.get("/Parent")
+            while node is not None and node.objgen not in nodes:
+                nodes[node.objgen] = self.pages_root
+                node = node.get("/Parent")
+        return nodes
+
+
+def _write(plan: Plan, survey: _Survey, file: BinaryIO) -> None:
+    writer = Writer(file, "1.6" if plan.press else survey.version, plan.object_streams)
+    book = _Book(writer)
+    names = set(survey.dests)
+    folios = _Folios(plan.folios, plan.chunk, writer)
+    press = _Colours(writer, plan.press) if plan.press else None
+    try:
+        for part, run in _runs(plan.sheets):
+            assert part >= 0 or plan.pad is not None
+            with pikepdf.open(plan.pad if part < 0 else plan.parts[part]) as source:  # a pad afresh each time
+                _Part(part, source, book, press).copy(run, plan, folios, names)
+    finally:
+        folios.close()
+    _finish(book, survey, writer)
+
+
+def _runs(sheets: tuple[Sheet, ...]) -> Iterator[tuple[int, list[tuple[int, Sheet]]]]:
+    """Yield the book's sheets part by part, as (part, [(position in the book, sheet)]); each pad page alone."""
+    run: list[tuple[int, Sheet]] = []
+    for position, sheet in enumerate(sheets):
+        if run and (sheet.part != run[0][1].part or sheet.part < 0):
+            yield run[0][1].part, run
+            run = []
+        run.append((position, sheet))
+    if run:
+        yield run[0][1].part, run
+
+
+class _Part:
+    """One part of the book (or a pad page, part -1) while it is copied: its keys follow the previous part's."""
+
+    def __init__(self, index: int, source: pikepdf.Pdf, book: _Book, press: _Colours | None) -> None:
+        self.index, self.source, self.book, self.press = index, source, book, press
+        self.copier = Copier(source, book.writer, book.fixed(source))
+        self.offset = book.next_key
+        self.keys = -1  # the largest parent-tree key of the part
+        self.seen: set[tuple[int, int]] = set()  # resources given DefaultRGB
+        self.spaces: tuple[Array, Array] | None = None  # print mode: sRGB and registration colour
+
+    def copy(self, run: list[tuple[int, Sheet]], plan: Plan, folios: _Folios, names: set[str]) -> None:
+        """Copy the part's pages in `run` to the book, with what goes with them.
+
+        Every page is changed first (keys, links, folio, print marks): what the structure tree
+        reaches of a page is written as soon as the part is copied.
+        """
+        if self.index == 0:
+            self._front(plan)
+        elif self.index < 0 and "/StructParents" in self.source.pages[0].obj:  # a blank page: nothing to tag
+            del self.source.pages[0].obj.StructParents
+        pages = [self._prepare(sheet.page, position, sheet, folios, names) for position, sheet in run]
+        if self.index >= 0:
+            self._structure()
+        for (_, sheet), page in zip(run, pages):
+            number = self.copier.ref(page.obj)
+            self.book.pages.append(number)
+            if self.index >= 0:
+                self.book.placed[(self.index, sheet.page)] = number
+        self.copier.drain()
+        if self.index >= 0:
+            self.book.next_key = self.offset + self.keys + 1
+
+    def _front(self, plan: Plan) -> None:
+        """Take the book's catalog, information and metadata from the first part (with the stitch's claims)."""
+        source, book = self.source, self.book
+        if plan.ua_part:
+            _claim_ua(source, plan.ua_part)
+        if plan.press:
+            _press_claims(source, plan.press)
+        skip = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names"}
+        book.extras["catalog"] = {key: self.copier.value(value) for key, value in source.Root.items() if key not in skip}
+        book.extras["names"] = {key: self.copier.value(value) for key, value in source.Root.get("/Names", {}).items()
+                                if key != "/Dests"}
+        if "/Info" in source.trailer:
+            book.info = self.copier.ref(source.trailer.Info)
+        book.tagged = "/StructTreeRoot" in source.Root
+
+    def _structure(self) -> None:
+        """Copy the part's structure elements under the book's Document and its parent tree after the book's.
+
+        Each part numbers its parent-tree keys (a page's /StructParents, an annotation's /StructParent)
+        from 0; in the book they follow the previous part's (`_prepare` moves the keys on the pages).
+        """
+        tree = self.source.Root.get("/StructTreeRoot")
+        if not self.book.tagged:
+            return
         if tree is None:
-            raise ValueError(f"part {index} of the book is not tagged")
-        if index:
-            tree = book.copy_foreign(tree)
-            part_document = tree.K[0] if isinstance(tree.K, Array) else tree.K
-            for kid in part_document.K:
-                kid.P = document
-                document.K.append(kid)
-            if "/Namespaces" in tree:
-                root.Namespaces = Array([*root.get("/Namespaces", Array()), *tree.Namespaces])
-        entries = list(tree.ParentTree.Nums)
-        keys = [int(entries[i]) for i in range(0, len(entries), 2)]
-        for i in range(0, len(entries), 2):
-            nums.append(int(entries[i]) + offset)
-            nums.append(entries[i + 1])
-        if index:
-            for page in by_part.get(index, ()):
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annot in page.obj.get("/Annots", ()):
-                    if "/StructParent" in annot:
-                        annot.StructParent = int(annot.StructParent) + offset
-        offset += max(keys, default=-1) + 1
-    root.ParentTree = book.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = offset
+            raise ValueError(f"part {self.index} of the book is not tagged")
+        book, copier = self.book, self.copier
+        document = tree.K[0] if isinstance(tree.K, Array) else tree.K
+        copier.fix(tree, book.struct_root)
+        copier.fix(document, book.document)
+        if self.index == 0:
+            book.extras["root"] = {key: copier.value(value) for key, value in tree.items()
+                                   if key not in {"/Type", "/K", "/ParentTree", "/ParentTreeNextKey", "/Namespaces"}}
+            book.extras["document"] = {key: copier.value(value) for key, value in document.items()
+                                       if key not in {"/Type", "/S", "/K", "/P"}}
+        book.kids += [copier.value(kid) for kid in document.K]
+        book.namespaces += [copier.value(space) for space in tree.get("/Namespaces", ())]
+        for key, entry in pikepdf.NumberTree(tree.ParentTree).items():
+            if not entry.is_indirect:  # a page's list of elements: an object of its own in the book
+                number = book.writer.reserve()
+                book.writer.add(number, copier.value(entry))
+                entry_text = b"%d 0 R" % number
+            else:
+                entry_text = copier.value(entry)
+            book.parent_tree.append((key + self.offset, entry_text))
+            self.keys = max(self.keys, key)
+
+    def _prepare(self, page_index: int, position: int, sheet: Sheet, folios: _Folios, names: set[str]) -> pikepdf.Page:
+        """Return page `page_index` of the part made ready to be page `position` + 1 of the book."""
+        page = self.source.pages[page_index]
+        obj = page.obj
+        for key in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"):  # the book's page tree holds none
+            if key not in obj and (value := _inherited(obj, key)) is not None:
+                obj[key] = value
+        if self.offset and "/StructParents" in obj:
+            obj.StructParents = int(obj.StructParents) + self.offset
+        for annot in obj.get("/Annots", ()):
+            if self.offset and "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + self.offset
+            _link(annot, names)
+        if sheet.numbered:
+            _draw_folio(self.source, page, position, folios.form(position), self.copier)
+        if self.press is not None:
+            if self.spaces is None:
+                self.spaces = self.press.spaces(self.source, self.copier)
+            rgb, registration = self.spaces
+            _calibrate(obj, rgb, self.seen)
+            _crop_marks(self.source, page, registration)
+        return page
+
+
+def _inherited(obj: Dictionary, key: str):
+    node = obj.get("/Parent")
+    while node is not None:
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return None
+
+
+class _Folios:
+    """The folio documents, open one at a time: the folio of the book's page n as a form XObject in the book."""
+
+    def __init__(self, paths: tuple[Path, ...], chunk: int, writer: Writer) -> None:
+        self.paths, self.chunk, self.writer = paths, chunk, writer
+        self._open: tuple[int, pikepdf.Pdf, Copier] | None = None
+
+    def form(self, position: int) -> int:
+        """Return the book's object number of the folio drawn on page `position` + 1 (written now)."""
+        which = position // self.chunk
+        if self._open is None or self._open[0] != which:
+            self.close()
+            source = pikepdf.open(self.paths[which])
+            self._open = (which, source, Copier(source, self.writer))
+        _, source, copier = self._open
+        form = source.pages[position % self.chunk].as_form_xobject()
+        number = copier.ref(form if form.is_indirect else source.make_indirect(form))
+        copier.drain()
+        return number
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open[1].close()
+            self._open = None
+
+
+def _draw_folio(source: pikepdf.Pdf, page: pikepdf.Page, position: int, form: int, copier: Copier) -> None:
+    """Draw the folio `form` (a book object) over `page`, the book's page `position` + 1.
+
+    The form is named after its number (pikepdf's `add_overlay` picks random names, and the book must
+    come out the same every time). Both documents have the same page boxes, so the form is drawn where
+    it is, with no transformation; the page's own drawing is wrapped in q/Q first, so no graphics state
+    it leaves behind reaches the folio.
+    """
+    holder = source.make_indirect(Dictionary())  # stands for the form, written by the folios' copier
+    copier.fix(holder, form)
+    name = Name(f"/Folio{position + 1}")
+    resources = page.obj.Resources
+    if "/XObject" not in resources:
+        resources.XObject = Dictionary()
+    resources.XObject[name] = holder
+    page.contents_add(b"q\n", prepend=True)
+    # A folio is a pagination artifact: no part of the document's structure (ISO 14289-1 7.8).
+    page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC q " + bytes(name.unparse()) + b" Do Q EMC\n")
+
+
+def _link(annot: Dictionary, names: set[str]) -> None:
+    """Turn a link written as `MARK` + anchor into a link to the named destination `anchor`."""
+    action = annot.get("/A")
+    if action is None or action.get("/S") != Name.URI:
+        return
+    uri = str(action.get("/URI", ""))
+    if not uri.startswith(MARK):
+        return
+    anchor = unquote(uri[len(MARK):])
+    if anchor not in names:
+        raise ValueError(f"link to '#{anchor}': no part of the book holds this anchor")
+    del annot.A
+    annot.Dest = String(anchor)
+    if "/Contents" in annot:  # a tagged PDF's link description, written from the address
+        annot.Contents = String(anchor)
+
+
+def _finish(book: _Book, survey: _Survey, writer: Writer) -> None:
+    """Write the book's own objects: name tree, outline, structure root, page tree, catalog."""
+    def dictionary(**entries: bytes | None) -> bytes:
+        return b"<< " + b" ".join(b"/%s %s" % (k.encode(), v) for k, v in entries.items() if v is not None) + b" >>"
+
+    def extra(kind: str) -> bytes:
+        return b"".join(b" %s %s" % (k.encode(), v) for k, v in book.extras[kind].items())
+
+    catalog = {"Type": b"/Catalog", "Pages": b"%d 0 R" % book.pages_root}
+    dests = [(name, (place, rest)) for name, (place, rest) in sorted(survey.dests.items()) if place in book.placed]
+    names = writer.reserve()
+    writer.add(names, b"<< /Names [ " + b" ".join(b"%s [ %d 0 R %s ]" % (String(name).unparse(), book.placed[place], rest)
+                                                for name, (place, rest) in dests) + b" ] >>")
+    catalog["Names"] = b"<< /Dests %d 0 R%s >>" % (names, extra("names"))
+    if survey.outline:
+        root = writer.reserve()
+        first, last, count = _write_items(writer, survey.outline, root, book.placed)
+        writer.add(root, dictionary(Type=b"/Outlines", First=b"%d 0 R" % first, Last=b"%d 0 R" % last,
+                                    Count=b"%d" % count))
+        catalog["Outlines"] = b"%d 0 R" % root
+    if book.tagged:
+        parent_tree = writer.reserve()
+        writer.add(parent_tree, b"<< /Nums [ " + b" ".join(b"%d %s" % entry for entry in sorted(book.parent_tree))
+                   + b" ] >>")
+        writer.add(book.document, dictionary(Type=b"/StructElem", S=b"/Document", P=b"%d 0 R" % book.struct_root,
+                                             K=b"[ " + b" ".join(book.kids) + b" ]")[:-3] + extra("document") + b" >>")
+        writer.add(book.struct_root, dictionary(
+            Type=b"/StructTreeRoot", K=b"[ %d 0 R ]" % book.document, ParentTree=b"%d 0 R" % parent_tree,
+            ParentTreeNextKey=b"%d" % book.next_key,
+            Namespaces=b"[ " + b" ".join(book.namespaces) + b" ]" if book.namespaces else None)[:-3]
+            + extra("root") + b" >>")
+        catalog["StructTreeRoot"] = b"%d 0 R" % book.struct_root
+    writer.add(book.pages_root, dictionary(Type=b"/Pages", Count=b"%d" % len(book.pages),
+                                           Kids=b"[ " + b" ".join(b"%d 0 R" % n for n in book.pages) + b" ]"))
+    writer.add(book.catalog, dictionary(**catalog)[:-3] + extra("catalog") + b" >>")
+    writer.close(book.catalog, book.info)
 
 
 #: PDF/A requires every XMP property outside its own schemas to be described by an extension schema.
@@ -211,9 +419,9 @@ _UA_EXTENSION = """<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-
 """
 
 
-def _claim_ua(book: pikepdf.Pdf, part: int) -> None:
-    """Add a PDF/UA claim (and, for PDF/A, the extension schema that declares it) to the book's XMP."""
-    stream = book.Root.Metadata
+def _claim_ua(front: pikepdf.Pdf, part: int) -> None:
+    """Add a PDF/UA claim (and, for PDF/A, the extension schema that declares it) to the XMP of the first part."""
+    stream = front.Root.Metadata
     xmp = stream.read_bytes().decode("utf-8")
     end = xmp.index("</rdf:RDF>")
     xmp = xmp[:end] + _UA_EXTENSION.format(part=part) + xmp[end:]
@@ -227,20 +435,13 @@ MARK_LENGTH = 6 * MM  # ... and run this far
 MARK_WIDTH = 0.3  # points; printers ask for 0.25–0.5 pt
 
 
-def _press(book: pikepdf.Pdf, pages: list[pikepdf.Page], press: Press) -> None:
-    """Make the book a PDF/X-4 print file: output intent, calibrated RGB, crop marks, XMP and Info claims."""
-    cmyk = book.make_stream(press.cmyk_profile.read_bytes(), N=4)
-    book.Root.OutputIntents = Array([book.make_indirect(Dictionary(
+def _press_claims(front: pikepdf.Pdf, press: Press) -> None:
+    """Make the book a PDF/X-4 print file: its output intent and the XMP and Info claims (on the first part)."""
+    cmyk = front.make_stream(press.cmyk_profile.read_bytes(), N=4)
+    front.Root.OutputIntents = Array([front.make_indirect(Dictionary(
         Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=String(press.condition),
         OutputCondition=String(press.condition), Info=String(press.condition), DestOutputProfile=cmyk))])
-    rgb = Array([Name.ICCBased, book.make_stream(press.rgb_profile.read_bytes(), N=3, Alternate=Name.DeviceRGB)])
-    registration = Array([Name.Separation, Name.All, Name.DeviceCMYK, Dictionary(
-        FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([1, 1, 1, 1]), N=1)])
-    seen: set[tuple[int, int]] = set()
-    for page in pages:
-        _calibrate(page.obj, rgb, seen)
-        _crop_marks(book, page, registration)
-    with book.open_metadata(set_pikepdf_as_editor=False) as meta:
+    with front.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["pdfxid:GTS_PDFXVersion"] = "PDF/X-4"
         meta["pdf:Trapped"] = "False"
         meta["xmpMM:DocumentID"] = press.document_id
@@ -248,7 +449,24 @@ def _press(book: pikepdf.Pdf, pages: list[pikepdf.Page], press: Press) -> None:
         meta["xmpMM:RenditionClass"] = "default"
         if meta.get("xmp:ModifyDate"):
             meta["xmp:MetadataDate"] = meta["xmp:ModifyDate"]
-    book.docinfo["/Trapped"] = Name("/False")
+    front.docinfo["/Trapped"] = Name("/False")
+
+
+class _Colours:
+    """The colour spaces of a print file's pages: sRGB (written into the book once) and registration."""
+
+    def __init__(self, writer: Writer, press: Press) -> None:
+        self.srgb = writer.reserve()
+        writer.add_stream(self.srgb, b"<< /N 3 /Alternate /DeviceRGB /Filter /FlateDecode >>",
+                          zlib.compress(press.rgb_profile.read_bytes()))
+
+    def spaces(self, source: pikepdf.Pdf, copier: Copier) -> tuple[Array, Array]:
+        """Return sRGB (an ICCBased colour space whose profile is the book's) and registration, for `source`."""
+        holder = source.make_indirect(Dictionary())
+        copier.fix(holder, self.srgb)
+        registration = Array([Name.Separation, Name.All, Name.DeviceCMYK, Dictionary(
+            FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([1, 1, 1, 1]), N=1)])
+        return Array([Name.ICCBased, holder]), source.make_indirect(registration)
 
 
 def _calibrate(owner: Dictionary, rgb: Array, seen: set) -> None:
@@ -269,7 +487,7 @@ def _calibrate(owner: Dictionary, rgb: Array, seen: set) -> None:
                 _calibrate(item, rgb, seen)
 
 
-def _crop_marks(book: pikepdf.Pdf, page: pikepdf.Page, registration: Array) -> None:
+def _crop_marks(source: pikepdf.Pdf, page: pikepdf.Page, registration: Array) -> None:
     """Widen the page by the slug and draw crop and registration marks there, over everything else."""
     trim = [float(v) for v in page.obj.TrimBox]
     bleed = [float(v) for v in page.obj.BleedBox]
@@ -292,114 +510,43 @@ def _crop_marks(book: pikepdf.Pdf, page: pikepdf.Page, registration: Array) -> N
         lines += [(mx - arm, my, mx + arm, my), (mx, my - arm, mx, my + arm)]
     path = "".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S\n" for a, b, c, d in lines)
     # An artifact (no part of the document), drawn last so nothing covers it (the cover's background).
-    page.contents_add(book.make_stream(
+    page.contents_add(source.make_stream(
         f"/Artifact <</Type /Pagination>> BDC q /CSRegistration CS 1 SCN {MARK_WIDTH} w 0 J [] 0 d\n{path}Q EMC\n"
         .encode()))
 
 
-def _source_pages(source: pikepdf.Pdf) -> dict[tuple[int, int], int]:
-    return {page.objgen: i for i, page in enumerate(source.pages)}
-
-
-def _placed(sheets: tuple[Sheet, ...], pages: list[pikepdf.Page]) -> dict[tuple[int, int], pikepdf.Page]:
-    """Return where each (part, page) of the parts landed in the book."""
-    return {(s.part, s.page): page for s, page in zip(sheets, pages) if s.part >= 0}
-
-
-def _merge_destinations(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], sheets: tuple[Sheet, ...],
-                        pages: list[pikepdf.Page]) -> set[str]:
-    """Give the book one name tree holding every part's named destinations; return the names."""
-    placed = _placed(sheets, pages)
-    merged: dict[str, Array] = {}
-    for index, source in enumerate(sources):
-        names = source.Root.get("/Names", {}).get("/Dests", {}).get("/Names")
-        if names is None:
-            continue
-        local = _source_pages(source)
-        for i in range(0, len(names), 2):
-            name, dest = str(names[i]), names[i + 1]
-            page = placed.get((index, local.get(dest[0].objgen, -1)))
-            if page is not None and name not in merged:  # the first of two equal names wins, as in one document
-                merged[name] = Array([page.obj, *list(dest)[1:]])
-    if "/Names" not in book.Root:
-        book.Root.Names = Dictionary()
-    flat = Array()
-    for name in sorted(merged):  # a name tree's names are sorted
-        flat.append(String(name))
-        flat.append(merged[name])
-    book.Root.Names.Dests = book.make_indirect(Dictionary(Names=flat))
-    return set(merged)
-
-
-def _link_parts(pages: list[pikepdf.Page], names: set[str]) -> None:
-    """Turn every link written as `MARK` + anchor into a link to the named destination `anchor`."""
-    for page in pages:
-        for annot in page.obj.get("/Annots", ()):
-            action = annot.get("/A")
-            if action is None or action.get("/S") != Name.URI:
-                continue
-            uri = str(action.get("/URI", ""))
-            if not uri.startswith(MARK):
-                continue
-            anchor = unquote(uri[len(MARK):])
-            if anchor not in names:
-                raise ValueError(f"link to '#{anchor}': no part of the book holds this anchor")
-            del annot.A
-            annot.Dest = String(anchor)
-            if "/Contents" in annot:  # a tagged PDF's link description, written from the address
-                annot.Contents = String(anchor)
-
-
-def _merge_outlines(book: pikepdf.Pdf, sources: list[pikepdf.Pdf], sheets: tuple[Sheet, ...],
-                    pages: list[pikepdf.Page]) -> None:
-    """Give the book one outline: every part's bookmarks, in order, pointing at the pages they landed on."""
-    placed = _placed(sheets, pages)
-    items: list[tuple] = []
-    for index, source in enumerate(sources):
-        outlines = source.Root.get("/Outlines")
-        if outlines is not None and "/First" in outlines:
-            items += _read_items(outlines.First, index, _source_pages(source), placed)
-    if "/Outlines" in book.Root:
-        del book.Root.Outlines
-    if items:
-        root = book.make_indirect(Dictionary(Type=Name.Outlines))
-        first, last, count = _write_items(book, items, root)
-        root.First, root.Last, root.Count = first, last, count
-        book.Root.Outlines = root
-
-
-def _read_items(item: Dictionary, part: int, local: dict, placed: dict) -> list[tuple]:
-    """Return a chain of outline items as (title, page, rest of the destination, closed, children)."""
+def _read_items(item: Dictionary, part: int, local: dict[tuple[int, int], int]) -> list[tuple]:
+    """Return a chain of outline items as (title, (part, page), rest of the destination, closed, children)."""
     out = []
     while item is not None:
         dest = item.Dest
-        page = placed[(part, local[dest[0].objgen])]
-        children = _read_items(item.First, part, local, placed) if "/First" in item else []
+        children = _read_items(item.First, part, local) if "/First" in item else []
         closed = int(item.get("/Count", 0)) < 0
-        out.append((str(item.Title), page, list(dest)[1:], closed, children))
+        out.append((item.Title.unparse(), (part, local[dest[0].objgen]), _rest(dest), closed, children))
         item = item.get("/Next")
     return out
 
 
-def _write_items(book: pikepdf.Pdf, items: list[tuple], parent: Dictionary) -> tuple[Dictionary, Dictionary, int]:
+def _write_items(writer: Writer, items: list[tuple], parent: int, placed: dict[tuple[int, int], int]
+                 ) -> tuple[int, int, int]:
     """Write a chain of outline items under `parent`; return its first and last item and visible count.
 
     The same shape WeasyPrint writes: an open item counts its open descendants; a closed one the negative.
     """
-    written = []
+    numbers = [writer.reserve() for _ in items]
     count = len(items)
-    for title, page, rest, closed, children in items:
-        item = book.make_indirect(Dictionary(Title=String(title), Dest=Array([page.obj, *rest]), Parent=parent))
-        if written:
-            item.Prev = written[-1]
-            written[-1].Next = item
+    for index, (title, place, rest, closed, children) in enumerate(items):
+        fields = [b"/Title " + title, b"/Parent %d 0 R" % parent, b"/Dest [ %d 0 R %s ]" % (placed[place], rest)]
+        if index:
+            fields.append(b"/Prev %d 0 R" % numbers[index - 1])
+        if index + 1 < len(items):
+            fields.append(b"/Next %d 0 R" % numbers[index + 1])
         if children:
-            first, last, inner = _write_items(book, children, item)
-            item.First, item.Last = first, last
-            item.Count = -inner if closed else inner
+            first, last, inner = _write_items(writer, children, numbers[index], placed)
+            fields += [b"/First %d 0 R" % first, b"/Last %d 0 R" % last, b"/Count %d" % (-inner if closed else inner)]
             if not closed:
                 count += inner
         else:
-            item.Count = 0
-        written.append(item)
-    return written[0], written[-1], count
+            fields.append(b"/Count 0")
+        writer.add(numbers[index], b"<< " + b" ".join(fields) + b" >>")
+    return numbers[0], numbers[-1], count
