@@ -23,6 +23,7 @@ from deckbook.errors import Location, RenderError
 from deckbook.options import Options
 from deckbook.render import deck
 from deckbook.render.deck import layout, pieces, template, writer
+from deckbook.render.deck import speaker
 from deckbook.theme import Theme, load_theme
 
 SOURCE = Path("content/demo/01-intro.md")
@@ -165,7 +166,7 @@ def test_template_master_and_layouts_are_16_9(theme):
 
 def test_every_block_type_has_a_deck_rule():
     assert set(m.BLOCK_TYPES) <= set(pieces.BLOCKS)
-    assert set(m.BLOCK_TYPES) <= set(layout._NOTES)
+    assert set(m.BLOCK_TYPES) <= set(speaker._NOTES)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The deck renderer: a course and a theme become an editable, 16:9, syntax-highlighted .pptx.
 
 python-pptx is imported in this package only, and only when a deck is written or read: the layout
-(`layout.plan_deck`) is pure, so `report()` — the overflow report of `invoke check` — costs only font
+(`layout.DeckStream`) is pure, so `report()` — the overflow report of `invoke check` — costs only font
 measurement. The default template lives in the default theme (see `template.DEFAULT_TEMPLATE`).
 """
 
@@ -14,7 +14,7 @@ from ...errors import Diagnostic, RenderError
 from ...model import Course
 from ...options import Options
 from ...theme import Theme
-from .layout import plan_deck
+from .layout import DeckStream
 
 __all__ = ["render", "report", "describe"]
 
@@ -28,12 +28,14 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
         return pool.submit(render, course, theme, out, options).result()
     from . import package, writer  # python-pptx: only when a deck is really written
 
-    plan = plan_deck(course, theme)
+    stream = DeckStream(course, theme)
+    skeleton = [(slide.layout, slide.anchors) for slide in stream]  # a first pass: what each slide will be
+    plan = stream.plan()
     errors = [d for d in plan.diagnostics if d.severity == "error"]
     if errors or (options.strict and plan.diagnostics):
         raise RenderError([Diagnostic(d.location, d.message, d.hint, "error") for d in plan.diagnostics])
     prs = package.open_template(theme, plan.width, plan.height)
-    writer.draw_deck(prs, plan, writer.Pen(theme, course.meta.language))
+    writer.draw_deck(prs, plan, writer.Pen(theme, course.meta.language), stream, skeleton)
     package.set_core_properties(prs, course)
     return package.save(prs, out, course)
 
@@ -43,7 +45,10 @@ def report(course: Course, theme: Theme) -> list[Diagnostic]:
 
     Slide layouts the template lacks (a slide's `layout=`, the theme's `deck.layouts`) are errors.
     """
-    return list(plan_deck(course, theme).diagnostics)
+    stream = DeckStream(course, theme)
+    for _ in stream:  # one chapter's slides at a time: only the findings are kept
+        pass
+    return list(stream.plan().diagnostics)
 
 
 def describe(path: Path) -> str:

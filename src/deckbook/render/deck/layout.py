@@ -1,6 +1,7 @@
 """Slide planning: the course walked into slides of positioned frames, shrunk and then split to fit.
 
-Pure (no python-pptx): `plan_deck()` is what both `render()` and the overflow `report()` run. Per slide the
+Pure (no python-pptx): `DeckStream` is what both `render()` and the overflow `report()` run, one chapter
+at a time (`plan_deck()` holds the whole deck, for tests and small uses). Per slide the
 policy is: the theme's sizes (tables larger, up to the body size, where there is room); else shrink body,
 code and table text together down to the theme minimums; else split onto as many "(cont.)" slides as the
 minimums need, at the largest sizes that need no more. Every shrink, split and wrap is a warning.
@@ -15,25 +16,22 @@ placeholders are filled — so nothing is drawn over the template's decorations 
 from __future__ import annotations
 
 import difflib
-from typing import Callable
 from collections import Counter
+from typing import Iterator
 from dataclasses import dataclass, replace
 
 from ... import model, yamlsrc
-from ...errors import Location
+from ...errors import Diagnostic, Location
 from ...model import Course, plain
 from ...theme import THEME_FILE, Theme
 from . import template
 from .frames import Box, DeckPlan, NotesLine, Para, RectFrame, Run, SlidePlan, TextFrame
-from .pieces.text import TASK
 from .pieces import (SIZE_STEP, BoxPiece, CodePiece, ColumnsPiece, Context, Piece, Sizes, TablePiece,
-                     footnotes_piece, pieces, place_stack, round_size, runs, stack_height, take)
-from ..common import alt
+                     footnotes_piece, pieces, place_stack, round_size, stack_height, take)
+from .speaker import notes_lines
 from ..common.colours import tints
 from ..common.labels import Labels, labels
-from ..common.numbers import change
 from ..common import teaching
-from ..common.teaching import exercise_title
 from .template import Layout, Template
 
 SHRINK_STEPS = 12
@@ -85,43 +83,76 @@ def geometry(theme: Theme) -> Geometry:
 
 
 def plan_deck(course: Course, theme: Theme) -> DeckPlan:
-    """Return the deck laid out: a cover, then every chapter's slides; diagnostics say what did not fit."""
-    geo = geometry(theme)
-    ctx = Context(theme, area_height=geo.content_bottom, words=labels(course.meta.language))
-    _check_size(ctx, geo)
-    slides = [_cover(course, geo, ctx)]
-    times = teaching.timing(course)
-    days = teaching.agenda(course, times)
-    openers = {plan.chapters[0].slug: plan for plan in days if plan.chapters}
-    titles = deck_titles(course, ctx.words)
-    for timed in times.chapters:
-        chapter = timed.chapter
-        if chapter.handbook_only:
-            continue
-        if chapter.slug in openers:
-            plan = openers[chapter.slug]
-            slides += _plan_slide(_extra_slide(teaching.agenda_title(plan, ctx.words, len(days)),
-                                               (teaching.agenda_table(plan, ctx.words),), plan.day.loc), geo, ctx)
-        after = next((i for i, s in enumerate(chapter.slides) if s.kind == "section"), -1)  # objectives go after it
-        if after < 0 and chapter.objectives:
-            slides += _objectives(chapter, geo, ctx)
-        for index, slide in enumerate(chapter.slides):
-            planned = _plan_slide(_timed(slide, timed.slides[index]), geo, ctx, *titles[id(slide)])
-            if planned:  # a cross-reference to the slide or a heading on it jumps to its first slide
-                planned[0] = replace(planned[0], anchors=_anchors(slide))
-            slides += planned
-            if index == after and chapter.objectives:
-                slides += _objectives(chapter, geo, ctx)
-            for block in slide.blocks:
-                if isinstance(block, model.Exercise):
-                    slides += _solution(block, geo, ctx)
-    recap = teaching.recap_blocks(course)
-    if recap:
-        slides += _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
-    slides = _numbered_repeats(slides)
-    footer = f"{course.meta.title} · {course.meta.version}"
-    return DeckPlan(geo.width, geo.height, footer, course.meta.date.isoformat(), geo.footer_box(),
-                    geo.number_box(), theme.spec.deck.footer_size, tuple(slides), tuple(ctx.diagnostics.values()))
+    """Return the deck laid out: a cover, then every chapter's slides; diagnostics say what did not fit.
+
+    Every slide is held at once: `DeckStream` plans them one chapter at a time.
+    """
+    stream = DeckStream(course, theme)
+    return stream.plan(tuple(stream))
+
+
+class DeckStream:
+    """The deck's slides, planned one chapter at a time each time they are iterated (the plan is pure,
+    so every pass gives the same slides); `plan()` is the deck around them, with the last pass's diagnostics.
+
+    A long course's slides do not all live at once: the overflow report keeps only its findings, and
+    the writer makes one pass for the slides' layouts and anchors, then one to draw them.
+    """
+
+    def __init__(self, course: Course, theme: Theme) -> None:
+        self.course, self.theme = course, theme
+        self.geo = geometry(theme)
+        self._diagnostics: tuple[Diagnostic, ...] = ()
+
+    def __iter__(self) -> Iterator[SlidePlan]:
+        course, geo = self.course, self.geo
+        ctx = Context(self.theme, area_height=geo.content_bottom, words=labels(course.meta.language))
+        _check_size(ctx, geo)
+        seen: Counter[str] = Counter()  # a title still repeated (a hidden "(cont.)" meeting a real one) is numbered
+        for plan in self._slides(ctx):
+            seen[plan.title] += 1
+            yield plan if seen[plan.title] == 1 else replace(plan, title=f"{plan.title} ({seen[plan.title]})")
+        self._diagnostics = tuple(ctx.diagnostics.values())
+
+    def _slides(self, ctx: Context) -> Iterator[SlidePlan]:
+        course, geo = self.course, self.geo
+        yield _cover(course, geo, ctx)
+        times = teaching.timing(course)
+        days = teaching.agenda(course, times)
+        openers = {plan.chapters[0].slug: plan for plan in days if plan.chapters}
+        titles = deck_titles(course, ctx.words)
+        for timed in times.chapters:
+            chapter = timed.chapter
+            if chapter.handbook_only:
+                continue
+            if chapter.slug in openers:
+                plan = openers[chapter.slug]
+                yield from _plan_slide(_extra_slide(teaching.agenda_title(plan, ctx.words, len(days)),
+                                                    (teaching.agenda_table(plan, ctx.words),), plan.day.loc), geo, ctx)
+            after = next((i for i, s in enumerate(chapter.slides) if s.kind == "section"), -1)  # objectives after it
+            if after < 0 and chapter.objectives:
+                yield from _objectives(chapter, geo, ctx)
+            for index, slide in enumerate(chapter.slides):
+                planned = _plan_slide(_timed(slide, timed.slides[index]), geo, ctx, *titles[id(slide)])
+                if planned:  # a cross-reference to the slide or a heading on it jumps to its first slide
+                    planned[0] = replace(planned[0], anchors=_anchors(slide))
+                yield from planned
+                if index == after and chapter.objectives:
+                    yield from _objectives(chapter, geo, ctx)
+                for block in slide.blocks:
+                    if isinstance(block, model.Exercise):
+                        yield from _solution(block, geo, ctx)
+            ctx.code_rows.clear()  # fitting's cache: code is not fitted again in a later chapter
+        recap = teaching.recap_blocks(course)
+        if recap:
+            yield from _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
+
+    def plan(self, slides: tuple[SlidePlan, ...] = ()) -> DeckPlan:
+        """Return the deck around `slides`, with the diagnostics of the last pass over the slides."""
+        geo, course = self.geo, self.course
+        footer = f"{course.meta.title} · {course.meta.version}"
+        return DeckPlan(geo.width, geo.height, footer, course.meta.date.isoformat(), geo.footer_box(),
+                        geo.number_box(), self.theme.spec.deck.footer_size, slides, self._diagnostics)
 
 
 def _extra_slide(title: str, blocks: tuple[model.Block, ...], loc: Location) -> model.Slide:
@@ -172,16 +203,6 @@ def deck_titles(course: Course, words: Labels) -> dict[int, tuple[str, bool]]:
     for key, title, hidden in named:
         seen[title] += 1
         out[key] = (title if seen[title] == 1 else f"{title} ({seen[title]})", hidden)
-    return out
-
-
-def _numbered_repeats(slides: list[SlidePlan]) -> list[SlidePlan]:
-    """Return `slides` with a title that is still repeated (a hidden "(cont.)" meeting a real one) numbered."""
-    seen: Counter[str] = Counter()
-    out = []
-    for plan in slides:
-        seen[plan.title] += 1
-        out.append(plan if seen[plan.title] == 1 else replace(plan, title=f"{plan.title} ({seen[plan.title]})"))
     return out
 
 
@@ -572,83 +593,3 @@ def _content(ctx: Context, title: str, page: list[Piece], sizes: Sizes, geo: Geo
     return SlidePlan("content", title, box, size, tuple(frames), notes, layout.name,
                      **_title_look(geo, ctx, layout, kind, slide.loc if title else None),
                      **_footer(geo, ctx, layout, kind))
-
-
-# --- notes ---------------------------------------------------------------------------------------
-
-
-def notes_lines(blocks: tuple[model.Block, ...], ctx: Context) -> tuple[NotesLine, ...]:
-    """Return speaker notes as lines of formatted runs (bold, italic, code, links, as on a slide).
-
-    Bullets are written "• " or "3. ", code one monospace line per line, drawings as text.
-    """
-    lines = [line for block in blocks for line in _notes(block, 0, ctx)]
-    while lines and not "".join(r.text for r in lines[-1]).strip():
-        lines.pop()
-    return tuple(lines)
-
-
-def _notes(block: model.Block, level: int, ctx: Context) -> list[NotesLine]:
-    rule = _NOTES.get(type(block))
-    if rule is None:
-        raise TypeError(f"the deck renderer has no notes rule for block type {type(block).__name__}")
-    return rule(block, level, ctx)
-
-
-def _text(*texts: str) -> list[NotesLine]:
-    return [(Run(text),) for text in texts]
-
-
-def _notes_list(block: model.BulletList, level: int, ctx: Context) -> list[NotesLine]:
-    out = []
-    for n, item in enumerate(block.items):
-        bullet = f"{block.start + n}." if block.ordered else "•" if item.checked is None else TASK[item.checked]
-        mark = bullet + " "
-        for i, child in enumerate(item.blocks):
-            if isinstance(child, model.Paragraph):
-                out.append((Run("  " * level + (mark if i == 0 else "  ")), *runs(child.children, ctx)))
-            else:
-                out += _notes(child, level + 1, ctx)
-    return out
-
-
-def _notes_all(blocks, level: int, ctx: Context) -> list[NotesLine]:
-    return [line for b in blocks for line in _notes(b, level, ctx)]
-
-
-def _notes_callout(block: model.Callout, level: int, ctx: Context) -> list[NotesLine]:
-    lines = _notes_all(block.blocks, level, ctx) or [()]
-    head = Run(f"{block.title or getattr(ctx.words, block.kind)}: ", bold=True)
-    return [(head, *lines[0]), *lines[1:]]
-
-
-def _notes_tree(node, level: int) -> list[str]:
-    if isinstance(node, model.Answer):
-        return ["  " * level + "→ " + node.text]
-    return ["  " * level + node.text + "?" * (not node.text.endswith("?")),
-            "  " * level + "Yes:", *_notes_tree(node.yes, level + 1),
-            "  " * level + "No:", *_notes_tree(node.no, level + 1)]
-
-
-_NOTES: dict[type, Callable[[model.Block, int, Context], list[NotesLine]]] = {
-    model.Heading: lambda b, lv, ctx: [runs(b.children, ctx, Run("", bold=True))],
-    model.Paragraph: lambda b, lv, ctx: [runs(b.children, ctx)],
-    model.BulletList: _notes_list,
-    model.Table: lambda b, lv, ctx: _text(*(" | ".join(plain(c) for c in row) for row in (b.header, *b.rows))),
-    model.Image: lambda b, lv, ctx: _text(f"[image: {alt.image(b)}]"),
-    model.CodeBlock: lambda b, lv, ctx: [(Run(line, mono=True),) for line in b.code.split("\n")],
-    model.BlockQuote: lambda b, lv, ctx: _notes_all(b.blocks, lv, ctx),
-    model.Callout: _notes_callout,
-    model.Only: lambda b, lv, ctx: _notes_all(b.blocks, lv, ctx) if b.target == "slides" else [],
-    model.Columns: lambda b, lv, ctx: [line for col in b.columns for line in _notes_all(col, lv, ctx)],
-    model.DecisionTree: lambda b, lv, ctx: _text(*_notes_tree(b.root, lv)),
-    model.MathBlock: lambda b, lv, ctx: _text(b.tex),
-    model.DefinitionList: lambda b, lv, ctx: [
-        line for i in b.items
-        for line in [(Run("  " * lv), *runs(i.term, ctx, Run("", bold=True))),
-                     *(d_line for d in i.definitions for d_line in _notes_all(d, lv + 1, ctx))]],
-    model.Exercise: lambda b, lv, ctx: [(Run(exercise_title(b, ctx.words.exercise), bold=True),),
-                                        *_notes_all(b.blocks, lv, ctx)],
-    model.Metrics: lambda b, lv, ctx: _text(*(f"{r.name}: {r.before:g} → {r.after:g} {b.unit} "
-                                              f"({change(b, r, ctx.words).text})" for r in b.rows)),
-}

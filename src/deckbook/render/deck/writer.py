@@ -15,7 +15,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -86,16 +86,24 @@ class Pen:
         return fontchain.chain(self.theme)
 
 
-def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen) -> None:
-    """Add every slide of `plan` to `prs`, each from the template layout the plan names."""
+def draw_deck(prs: PresentationObject, plan: DeckPlan, pen: Pen, slides: Iterable[SlidePlan] | None = None,
+              skeleton: Sequence[tuple[str, tuple[str, ...]]] | None = None) -> None:
+    """Add every slide to `prs` (`slides`, default `plan.slides`), each from the template layout it names.
+
+    Every slide exists before any is drawn, so a cross-reference can jump forward: `skeleton` gives each
+    slide's layout and anchors first (default: read from `slides`, which are then iterated twice; a
+    `layout.DeckStream` plans them afresh on each pass).
+    """
+    slides = plan.slides if slides is None else slides
+    if skeleton is None:
+        skeleton = [(slide_plan.layout, slide_plan.anchors) for slide_plan in slides]
     layouts = _layouts(prs)
-    slides = _Slides(prs)
+    adder = _Slides(prs)
     notes = _Notes()
-    # Every slide exists before any is drawn, so a cross-reference can jump forward. Only their parts are
-    # kept: a `Slide` holds its tree, which `package.finish` lets go once the slide is drawn.
-    made = [slides.add(layouts[slide_plan.layout]).part for slide_plan in plan.slides]
-    pen = replace(pen, targets={a: part for part, p in zip(made, plan.slides) for a in reversed(p.anchors)})
-    for number, (part, slide_plan) in enumerate(zip(made, plan.slides), start=1):
+    # Only the slides' parts are kept: a `Slide` holds its tree, which `package.finish` lets go once drawn.
+    made = [adder.add(layouts[layout]).part for layout, _ in skeleton]
+    pen = replace(pen, targets={a: part for part, (_, anchors) in zip(made, skeleton) for a in reversed(anchors)})
+    for number, (part, slide_plan) in enumerate(zip(made, slides, strict=True), start=1):
         slide = part.slide
         if slide_plan.hidden:
             slide._element.set("show", "0")  # PresentationML's hidden slide; python-pptx has no API for it
