@@ -45,6 +45,9 @@ def test_report_checks_the_targets_and_keeps_every_scale():
     assert "10× one-chapter edit ≤ 0.15 × the cold build: 0.14 ✓" in text
     assert "50× peak memory ≤ 0.5 × 1.35 GB (644 MiB): 700 MiB (largest process 400 MiB) ✗" in text
     assert "time grows linearly with pages: 0.125 s/page at 10×, 0.137 s/page at 50× (×1.10) ✓" in text
+    assert "memory flat in course length: 50× peak ≤ 1.5 × the 10× peak: 700 / 480 MiB (×1.46) ✓" in text
+    fatter = bench.Row(50, "2026-11-26", "m", 1, 2930, 4751, [400.0], [0.4], [30.0], 900.0, 400.0)
+    assert "(×1.88) ✗" in bench.report([fatter, ten])
 
 
 def test_results_round_trip(tmp_path, monkeypatch):

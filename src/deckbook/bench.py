@@ -229,6 +229,7 @@ def machine() -> str:
 POSITIVE, NEGATIVE = "✓", "✗"
 PANDOC_RATIO, NOOP_SECONDS, EDIT_RATIO = 0.33, 0.5, 0.15  # at 10×
 MEMORY_LIMIT_MIB = 0.5 * 1.35e9 / MIB  # at 50×: half of what the pandoc pipeline needed (1.35 GB)
+MEMORY_GROWTH = 1.5  # the 50× peak against the 10× peak (issue 11: memory flat in course length)
 
 
 def profile(course: Path = SOURCE) -> dict:
@@ -342,6 +343,9 @@ def _targets(rows: dict[int, Row]) -> list[str]:
         out.append(f"* 50× peak memory ≤ 0.5 × 1.35 GB ({MEMORY_LIMIT_MIB:.0f} MiB): {fifty.memory_mib:.0f} MiB "
                    f"(largest process {fifty.largest_mib:.0f} MiB{versus}) {mark(ok)}")
     if ten and fifty:
+        memory = fifty.memory_mib / ten.memory_mib
+        out.append(f"* memory flat in course length: 50× peak ≤ {MEMORY_GROWTH} × the 10× peak: {fifty.memory_mib:.0f} "
+                   f"/ {ten.memory_mib:.0f} MiB (×{memory:.2f}) {mark(memory <= MEMORY_GROWTH)}")
         per_page = [med(r.cold) / r.pages for r in (ten, fifty)]
         growth = per_page[1] / per_page[0]
         out.append(f"* time grows linearly with pages: {per_page[0]:.3f} s/page at 10×, {per_page[1]:.3f} s/page "
