@@ -18,6 +18,16 @@ def test_scaled_course_repeats_chapters_and_still_loads(mini, tmp_path, monkeypa
     assert sum(len(c.slides) for c in course.chapters) == 3 * sum(len(c.slides) for c in original.chapters)
 
 
+def test_the_shipped_course_scales_with_its_schedule_left_out(tmp_path, monkeypatch):
+    from conftest import SHIPPED
+
+    monkeypatch.setattr(bench, "WORK", tmp_path)
+    scaled = bench.scaled_course(2, SHIPPED)
+    text = (scaled / "course.yaml").read_text(encoding="utf-8")
+    assert "schedule:" not in text and "chapters:" not in text and "title:" in text
+    assert len(load_course(scaled).chapters) == 2 * len(load_course(SHIPPED).chapters)
+
+
 def test_pandoc_source_expands_includes(mini, tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "WORK", tmp_path)
     text = bench.pandoc_source(bench.scaled_course(1, mini)).read_text()

@@ -74,8 +74,20 @@ def scaled_course(scale: int, source: Path = SOURCE) -> Path:
         for chapter in chapters:
             (target / f"{copy:03d}-{chapter.name}").write_text(chapter.read_text(encoding="utf-8"), encoding="utf-8")
     course_yaml = (target / "course.yaml").read_text(encoding="utf-8")
-    (target / "course.yaml").write_text(re.sub(r"(?m)^chapters:.*(\n\s+-.*)*", "", course_yaml), encoding="utf-8")
+    # The copies' files are renamed: the chapter order and a schedule naming chapters no longer apply.
+    (target / "course.yaml").write_text(_without_keys(course_yaml, {"chapters", "schedule"}), encoding="utf-8")
     return target
+
+
+def _without_keys(yaml_text: str, keys: set[str]) -> str:
+    """Return `yaml_text` without the top-level `keys` and everything indented under them."""
+    out, skipping = [], False
+    for line in yaml_text.splitlines(keepends=True):
+        if line[:1].strip() and not line.startswith("#"):  # a top-level key
+            skipping = line.split(":", 1)[0].strip() in keys
+        if not skipping:
+            out.append(line)
+    return "".join(out)
 
 
 def pandoc_source(course: Path) -> Path:
