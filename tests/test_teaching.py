@@ -293,3 +293,19 @@ def test_the_solutions_go_when_the_exercises_go(make_course, tmp_path, outputs_r
     assert not (out / "course-1.0-labs.txt").exists()  # not left behind, stale
     again = build(root, out, jobs=1)
     assert again.rendered == () and list(again.files) == ["notes"]
+
+
+def test_a_long_recap_takes_more_slides_without_a_warning(make_course):
+    from deckbook.errors import Location
+    from deckbook.render.deck.layout import plan_deck
+    from deckbook.theme import load_theme
+
+    objectives = "".join(f"  - Explain the {n}th idea of this chapter in a sentence or two, with an example\n"
+                         for n in range(1, 7))
+    chapters = {f"0{i}-c{i}.md": f"---\nobjectives:\n{objectives}---\n# Chapter {i}\n\n## Only slide\n\nText.\n"
+                for i in range(1, 6)}
+    root = make_course(chapters, "title: Many objectives\n")
+    plan = plan_deck(load_course(root), load_theme("default", Location(root)))
+    recap = [s for s in plan.slides if s.title.startswith("Recap")]
+    assert len(recap) >= 2  # 30 objectives: the recap goes on over several slides
+    assert not plan.diagnostics  # each chapter's objectives slide fits: nothing for the author to do

@@ -145,7 +145,12 @@ class DeckStream:
             ctx.code_rows.clear()  # fitting's cache: code is not fitted again in a later chapter
         recap = teaching.recap_blocks(course)
         if recap:
-            yield from _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
+            found = dict(ctx.diagnostics)
+            planned = _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
+            # The recap is deckbook's text, every objective again: that it takes more than one slide is
+            # no finding about the author's (each chapter's objectives slide is checked where it is).
+            ctx.diagnostics = {key: d for key, d in ctx.diagnostics.items() if key in found or d.severity == "error"}
+            yield from planned
 
     def plan(self, slides: tuple[SlidePlan, ...] = ()) -> DeckPlan:
         """Return the deck around `slides`, with the diagnostics of the last pass over the slides."""
