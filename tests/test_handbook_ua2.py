@@ -25,7 +25,7 @@ from test_handbook import sample_course, theme  # noqa: F401
 
 TRANSPARENT = {"/NonStruct", "/Div"}  # veraPDF reads a parent through these
 HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
-NO_SPAN = {"/Document", "/Part", "/Art", "/Sect", "/Aside", "/BlockQuote"}  # ISO 32005 Table 5
+NO_SPAN = {"/Document", "/DocumentFragment", "/Art", "/Sect", "/Aside", "/BlockQuote"}  # ISO 32005 Table 5
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ from pikepdf import Array, Dictionary, Name
 #: Grouping elements veraPDF looks through when it asks for an element's parent (ISO 32000-2 14.8.4.4).
 TRANSPARENT = frozenset({"/NonStruct", "/Div"})
 #: Grouping elements that may hold paragraphs but no inline content (ISO 32005 Table 5: X-Span is forbidden).
-BLOCK_ONLY = frozenset({"/Document", "/DocumentFragment", "/Part", "/Art", "/Sect", "/Aside", "/BlockQuote"})
+BLOCK_ONLY = frozenset({"/Document", "/DocumentFragment", "/Art", "/Sect", "/Aside", "/BlockQuote"})
 #: What WeasyPrint tags inline: a text run (Span) and a link.
 INLINE = frozenset({"/Span", "/Link"})
 HEADINGS = frozenset({"/H", *(f"/H{n}" for n in range(1, 7))})
