@@ -309,3 +309,15 @@ def test_a_long_recap_takes_more_slides_without_a_warning(make_course):
     recap = [s for s in plan.slides if s.title.startswith("Recap")]
     assert len(recap) >= 2  # 30 objectives: the recap goes on over several slides
     assert not plan.diagnostics  # each chapter's objectives slide fits: nothing for the author to do
+
+
+def test_the_deck_recap_leaves_out_handbook_only_chapters(make_course):
+    reading = "---\nhandbook_only: true\nobjectives:\n  - Read the appendix\n---\n# Reading\n\n## More\n\ntext\n"
+    course = load_course(make_course({"01-intro.md": INTRO, "02-state.md": STATE, "03-notes.md": reading},
+                                     "title: Recap\n"))
+
+    def titles(blocks):
+        return [m.plain(b.children) for b in blocks if isinstance(b, m.Paragraph)]
+
+    assert titles(teaching.recap_blocks(course)) == ["Intro", "Reading"]
+    assert titles(teaching.recap_blocks(course, deck=True)) == ["Intro"]

@@ -253,11 +253,12 @@ def objectives_list(chapter: m.Chapter) -> m.BulletList:
     return m.BulletList(items, False, 1, chapter.loc)
 
 
-def recap_blocks(course: m.Course) -> tuple[m.Block, ...]:
-    """Return the course recap: each chapter's title in bold, then its objectives again."""
+def recap_blocks(course: m.Course, deck: bool = False) -> tuple[m.Block, ...]:
+    """Return the course recap: each chapter's title in bold, then its objectives again (for the `deck`,
+    only the chapters it shows: a handbook-only chapter is not taught from slides)."""
     blocks: list[m.Block] = []
     for chapter in course.chapters:
-        if chapter.objectives:
+        if chapter.objectives and not (deck and chapter.handbook_only):
             blocks += [m.Paragraph((m.Strong((m.Text(chapter.title),)),), chapter.loc), objectives_list(chapter)]
     return tuple(blocks)
 

@@ -143,7 +143,7 @@ class DeckStream:
                     if isinstance(block, model.Exercise):
                         yield from _solution(block, geo, ctx)
             ctx.code_rows.clear()  # fitting's cache: code is not fitted again in a later chapter
-        recap = teaching.recap_blocks(course)
+        recap = teaching.recap_blocks(course, deck=True)
         if recap:
             found = dict(ctx.diagnostics)
             planned = _plan_slide(_extra_slide(ctx.words.recap, recap, course.chapters[0].loc), geo, ctx)
