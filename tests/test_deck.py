@@ -169,6 +169,14 @@ def test_every_block_type_has_a_deck_rule():
     assert set(m.BLOCK_TYPES) <= set(speaker._NOTES)
 
 
+def test_a_decision_tree_in_the_notes_answers_in_the_course_language(theme):
+    from deckbook.render.common.labels import labels
+
+    tree = m.DecisionTree(m.Question("Shared", m.Answer("Arc"), m.Answer("Clone")), "", loc())
+    lines = speaker.notes_lines((tree,), pieces.Context(theme, 0, words=labels("de")))
+    assert ["".join(r.text for r in line) for line in lines] == ["Shared?", "Ja:", "  → Arc", "Nein:", "  → Clone"]
+
+
 @dataclass(frozen=True)
 class Poem:
     """A block type no renderer knows."""

@@ -11,6 +11,7 @@ from typing import Callable
 from ... import model
 from ...model import plain
 from ..common import alt
+from ..common.labels import Labels
 from ..common.numbers import change
 from ..common.teaching import exercise_title
 from .frames import NotesLine, Run
@@ -63,12 +64,12 @@ def _notes_callout(block: model.Callout, level: int, ctx: Context) -> list[Notes
     return [(head, *lines[0]), *lines[1:]]
 
 
-def _notes_tree(node, level: int) -> list[str]:
+def _notes_tree(node, level: int, words: Labels) -> list[str]:
     if isinstance(node, model.Answer):
         return ["  " * level + "→ " + node.text]
     return ["  " * level + node.text + "?" * (not node.text.endswith("?")),
-            "  " * level + "Yes:", *_notes_tree(node.yes, level + 1),
-            "  " * level + "No:", *_notes_tree(node.no, level + 1)]
+            "  " * level + words.yes.capitalize() + ":", *_notes_tree(node.yes, level + 1, words),
+            "  " * level + words.no.capitalize() + ":", *_notes_tree(node.no, level + 1, words)]
 
 
 _NOTES: dict[type, Callable[[model.Block, int, Context], list[NotesLine]]] = {
@@ -82,7 +83,7 @@ _NOTES: dict[type, Callable[[model.Block, int, Context], list[NotesLine]]] = {
     model.Callout: _notes_callout,
     model.Only: lambda b, lv, ctx: _notes_all(b.blocks, lv, ctx) if b.target == "slides" else [],
     model.Columns: lambda b, lv, ctx: [line for col in b.columns for line in _notes_all(col, lv, ctx)],
-    model.DecisionTree: lambda b, lv, ctx: _text(*_notes_tree(b.root, lv)),
+    model.DecisionTree: lambda b, lv, ctx: _text(*_notes_tree(b.root, lv, ctx.words)),
     model.MathBlock: lambda b, lv, ctx: _text(b.tex),
     model.DefinitionList: lambda b, lv, ctx: [
         line for i in b.items
