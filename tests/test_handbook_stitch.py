@@ -118,6 +118,9 @@ def test_every_link_lands_on_the_page_of_its_anchor(books):
                  if "/Dest" in a]
         assert not [a for page in pdf.pages for a in page.obj.get("/Annots", ())
                     if "/A" in a and str(a.A.get("/URI", "")).startswith(stitch.MARK)]
+        described = {str(a.Dest): str(a.Contents) for page in pdf.pages for a in page.obj.get("/Annots", ())
+                     if "/Dest" in a}  # what a screen reader announces: the heading the link leads to
+    assert described["first-detail"] == "1.1 First detail" and described["three"].startswith("3 ")
     toc = {name for page, name in links if page == 1}  # the contents page links to every heading
     assert toc == {"one", "first-detail", "two", "second-detail", "three", "third-detail", "summary"}
     for page, name in links:

@@ -62,7 +62,8 @@ def render(course: Course, theme: Theme, out: Path, options: Options, pool: Exec
         try:
             parts = _book(course, theme, options, body, page, styles, out)
             plan, layouts = parts.lay_out(executor, pools.size(executor), worker)
-            plan = replace(plan, ua_part=ua_part, press=press, ua2=options.pdf_variant == "pdf/ua-2")
+            plan = replace(plan, ua_part=ua_part, press=press, ua2=options.pdf_variant == "pdf/ua-2",
+                           titles={e.anchor: " ".join(filter(None, (e.number, e.title.striptags()))) for e in body.toc})
             executor.submit(stitch.stitch, plan, out).result()
             parts.collect_garbage(started)
         except workers.Refused as refused:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Mapping
 from urllib.parse import unquote
 
 import pikepdf
@@ -64,6 +64,7 @@ class Plan:
     ua_part: int | None = None  # a PDF/UA part to claim besides the parts' own claim (PDF/A-3a + PDF/UA-1)
     press: Press | None = None  # print mode: PDF/X-4 with crop marks
     ua2: bool = False  # PDF/UA-2: the merged structure tree is mended where WeasyPrint's breaks it (`ua2`)
+    titles: Mapping[str, str] = field(default_factory=dict)  # anchor -> what a link to it is described as
 
 
 def page_count(pdf: Path) -> int:
@@ -200,6 +201,7 @@ class _Part:
         Every page is changed first (keys, links, folio, print marks): what the structure tree
         reaches of a page is written as soon as the part is copied.
         """
+        self.plan = plan
         if self.index == 0:
             self._front(plan)
         elif self.index < 0 and "/StructParents" in self.source.pages[0].obj:  # a blank page: nothing to tag
@@ -275,7 +277,7 @@ class _Part:
         for annot in obj.get("/Annots", ()):
             if self.offset and "/StructParent" in annot:
                 annot.StructParent = int(annot.StructParent) + self.offset
-            _link(annot, names)
+            _link(annot, names, self.plan.titles)
         if sheet.numbered:
             _draw_folio(self.source, page, position, folios.form(position), self.copier)
         if self.press is not None:
@@ -342,8 +344,12 @@ def _draw_folio(source: pikepdf.Pdf, page: pikepdf.Page, position: int, form: in
     page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC q " + bytes(name.unparse()) + b" Do Q EMC\n")
 
 
-def _link(annot: Dictionary, names: set[str]) -> None:
-    """Turn a link written as `MARK` + anchor into a link to the named destination `anchor`."""
+def _link(annot: Dictionary, names: set[str], titles: Mapping[str, str]) -> None:
+    """Turn a link written as `MARK` + anchor into a link to the named destination `anchor`.
+
+    A tagged PDF's link has a description (/Contents, what a screen reader announces): the heading it
+    leads to, "2.3 Extractors", where it is one (else the anchor).
+    """
     action = annot.get("/A")
     if action is None or action.get("/S") != Name.URI:
         return
@@ -355,8 +361,8 @@ def _link(annot: Dictionary, names: set[str]) -> None:
         raise ValueError(f"link to '#{anchor}': no part of the book holds this anchor")
     del annot.A
     annot.Dest = String(anchor)
-    if "/Contents" in annot:  # a tagged PDF's link description, written from the address
-        annot.Contents = String(anchor)
+    if "/Contents" in annot:  # WeasyPrint wrote the address
+        annot.Contents = String(titles.get(anchor, anchor))
 
 
 def _finish(book: _Book, survey: _Survey, writer: Writer) -> None:
