@@ -367,18 +367,18 @@ def _link(annot: Dictionary, names: set[str], titles: Mapping[str, str]) -> None
 
 def _finish(book: _Book, survey: _Survey, writer: Writer) -> None:
     """Write the book's own objects: name tree, outline, structure root, page tree, catalog."""
-    def dictionary(**entries: bytes | None) -> bytes:
-        return b"<< " + b" ".join(b"/%s %s" % (k.encode(), v) for k, v in entries.items() if v is not None) + b" >>"
-
-    def extra(kind: str) -> bytes:
-        return b"".join(b" %s %s" % (k.encode(), v) for k, v in book.extras[kind].items())
+    def dictionary(extra: str = "", **entries: bytes | None) -> bytes:
+        """Return a dictionary of `entries` (None: left out), then the first part's entries of kind `extra`."""
+        pairs = [(f"/{k}", v) for k, v in entries.items() if v is not None]
+        pairs += list(book.extras[extra].items()) if extra else []
+        return b"<< " + b" ".join(b"%s %s" % (k.encode(), v) for k, v in pairs) + b" >>"
 
     catalog = {"Type": b"/Catalog", "Pages": b"%d 0 R" % book.pages_root}
-    dests = [(name, (place, rest)) for name, (place, rest) in sorted(survey.dests.items()) if place in book.placed]
     names = writer.reserve()
     writer.add(names, b"<< /Names [ " + b" ".join(b"%s [ %d 0 R %s ]" % (String(name).unparse(), book.placed[place], rest)
-                                                for name, (place, rest) in dests) + b" ] >>")
-    catalog["Names"] = b"<< /Dests %d 0 R%s >>" % (names, extra("names"))
+                                                for name, (place, rest) in sorted(survey.dests.items())
+                                                if place in book.placed) + b" ] >>")
+    catalog["Names"] = dictionary("names", Dests=b"%d 0 R" % names)
     if survey.outline:
         root = writer.reserve()
         first, last, count = _write_items(writer, survey.outline, root, book.placed)
@@ -389,17 +389,16 @@ def _finish(book: _Book, survey: _Survey, writer: Writer) -> None:
         parent_tree = writer.reserve()
         writer.add(parent_tree, b"<< /Nums [ " + b" ".join(b"%d %s" % entry for entry in sorted(book.parent_tree))
                    + b" ] >>")
-        writer.add(book.document, dictionary(Type=b"/StructElem", S=b"/Document", P=b"%d 0 R" % book.struct_root,
-                                             K=b"[ " + b" ".join(book.kids) + b" ]")[:-3] + extra("document") + b" >>")
+        writer.add(book.document, dictionary("document", Type=b"/StructElem", S=b"/Document",
+                                             P=b"%d 0 R" % book.struct_root, K=b"[ " + b" ".join(book.kids) + b" ]"))
         writer.add(book.struct_root, dictionary(
-            Type=b"/StructTreeRoot", K=b"[ %d 0 R ]" % book.document, ParentTree=b"%d 0 R" % parent_tree,
+            "root", Type=b"/StructTreeRoot", K=b"[ %d 0 R ]" % book.document, ParentTree=b"%d 0 R" % parent_tree,
             ParentTreeNextKey=b"%d" % book.next_key,
-            Namespaces=b"[ " + b" ".join(book.namespaces) + b" ]" if book.namespaces else None)[:-3]
-            + extra("root") + b" >>")
+            Namespaces=b"[ " + b" ".join(book.namespaces) + b" ]" if book.namespaces else None))
         catalog["StructTreeRoot"] = b"%d 0 R" % book.struct_root
     writer.add(book.pages_root, dictionary(Type=b"/Pages", Count=b"%d" % len(book.pages),
                                            Kids=b"[ " + b" ".join(b"%d 0 R" % n for n in book.pages) + b" ]"))
-    writer.add(book.catalog, dictionary(**catalog)[:-3] + extra("catalog") + b" >>")
+    writer.add(book.catalog, dictionary("catalog", **catalog))
     writer.close(book.catalog, book.info)
 
 
