@@ -106,7 +106,7 @@ def render_all(names: list[str], course: m.Course, theme: Theme, targets: dict[s
     """
     temporaries = {name: targets[name].with_name(f".{targets[name].name}.{os.getpid()}.tmp") for name in names}
     try:
-        with epoch.course_date(course.meta.date), workers(jobs) as pool:
+        with epoch.course_date(course.meta.date), workers(jobs, (OUTPUTS[n].module for n in names)) as pool:
             if isinstance(pool, Inline) or len(names) <= 1:
                 for name in names:
                     _tell(progress, name, render(name, course, theme, temporaries[name], options, pool))

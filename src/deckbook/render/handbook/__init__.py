@@ -101,7 +101,7 @@ def _pool(given: Executor | None) -> Iterator[Executor]:
     if given is not None:
         yield given
     else:
-        with pools.workers() as own:
+        with pools.workers(preload=(__name__,)) as own:
             yield own
 
 

@@ -213,7 +213,7 @@ class Book:
         self.cache.mkdir(parents=True, exist_ok=True)
         done: dict[int, Layout] = {}
         used: dict[int, tuple] = {}  # the numbers each part in `done` was laid out with
-        tasks: dict[int, Task] = {}
+        pdfs: dict[int, Path] = {}  # each part's layout (not its task: the HTML would stay in memory)
         running: dict[Future, tuple[int, tuple]] = {}
         passes: Counter[int] = Counter()
         extras: dict[str, tuple[Task, Future | Layout]] = {}  # folio documents and the pad page
@@ -229,7 +229,7 @@ class Book:
             if kind == "measure":
                 inputs = ("measure",)  # never the numbers of the book: laid out again at the end
             else:
-                tasks[part] = task
+                pdfs[part] = task.pdf
             if cached is not None:
                 done[part], used[part] = cached, inputs
             else:
@@ -274,7 +274,7 @@ class Book:
                 part, inputs = running.pop(future)
                 done[part], used[part] = future.result(), inputs
             self._prefetch(extras, done, pool, worker)
-        plan, furniture = self._plan(done, tasks, pool, worker, extras)
+        plan, furniture = self._plan(done, pdfs, pool, worker, extras)
         self._save_manifest(done)
         return plan, [done[p] for p in range(self.count)] + furniture
 
@@ -301,7 +301,7 @@ class Book:
             extras[name] = task, cached if cached is not None else _submit(pool, worker, task)
         return extras[name][0]
 
-    def _plan(self, done: dict[int, Layout], tasks: dict[int, Task], pool: Executor, worker: Worker,
+    def _plan(self, done: dict[int, Layout], pdfs: dict[int, Path], pool: Executor, worker: Worker,
               extras: dict[str, tuple[Task, Future | Layout]]) -> tuple[stitch.Plan, list[Layout]]:
         """Return the stitch's plan, and the layouts of the folio documents and pad page it uses."""
         sheets: list[stitch.Sheet] = []
@@ -318,7 +318,7 @@ class Book:
                    for _, extra in (extras[name] for name in names)]
         folios = tuple(extras[name][0].pdf for name in names if name != "pad")
         pad = extras["pad"][0].pdf if "pad" in names else None
-        plan = stitch.Plan(tuple(tasks[p].pdf for p in range(self.count)), tuple(sheets), pad, folios, FOLIO_CHUNK)
+        plan = stitch.Plan(tuple(pdfs[p] for p in range(self.count)), tuple(sheets), pad, folios, FOLIO_CHUNK)
         return plan, layouts
 
     # -- what the last build knew --

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -98,12 +99,34 @@ class ChapterFacts:
     files: frozenset[Path]  # the course files it shows (images)
 
 
+class Packed(Sequence[Markup]):
+    """The chapters' HTML, each kept compressed until it is read (when its part is laid out).
+
+    A long book's HTML is tens of MiB per edition (Python keeps text with one non-Latin-1 character at two
+    bytes per character), held by the build while every part is laid out; compressed, a tenth of that.
+    """
+
+    def __init__(self) -> None:
+        self._packed: list[bytes] = []
+
+    def append(self, html: str) -> None:
+        self._packed.append(zlib.compress(html.encode("utf-8"), 1))
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Markup(zlib.decompress(self._packed[index]).decode("utf-8"))
+
+
 @dataclass(frozen=True)
 class Body:
     """The handbook's content as HTML, for the template to place."""
 
     toc: tuple[TocEntry, ...]
-    chapters: tuple[Markup, ...]
+    chapters: Sequence[Markup]
     files: dict[Path, Location] = field(default_factory=dict)  # every file the HTML refers to
     facts: tuple[ChapterFacts, ...] = ()  # one per chapter
     schedule: Markup = Markup("")  # the schedule page's content ("" without a schedule)
@@ -334,18 +357,21 @@ def body(course: Course, layout: Layout, words: Labels, edition: str) -> Body:
     writer = Writer(course, layout, words, outline, trainer, diags, trainer or handout, minutes)
     # Objectives open a chapter: after its level-1 heading, else before its first slide.
     objectives = {} if handout else {id(c.slides[0]): c for c in course.chapters if c.objectives and c.slides}
-    chapters: list[list[str]] = []
+    chapters = Packed()
     facts: list[ChapterFacts] = []
+    written: list[str] | None = None  # the chapter being written
     for slide in slides:
-        if slide.level == 1 or not chapters:  # every level-1 slide opens a chapter
-            if chapters:
+        if slide.level == 1 or written is None:  # every level-1 slide opens a chapter
+            if written is not None:
+                chapters.append("".join(written))
                 facts.append(writer.facts())
-            chapters.append([])
+            written = []
         chapter = objectives.get(id(slide))
         box = _objectives(writer, chapter) if chapter else ""
         html = writer.slide(slide)
-        chapters[-1].append((html + box if slide.level == 1 else box + html) + "\n")
-    if chapters:
+        written.append((html + box if slide.level == 1 else box + html) + "\n")
+    if written is not None:
+        chapters.append("".join(written))
         facts.append(writer.facts())
     toc = tuple(
         TocEntry(t.anchor, t.number, Markup(writer.inlines(
@@ -354,7 +380,7 @@ def body(course: Course, layout: Layout, words: Labels, edition: str) -> Body:
         for node, t in outline.numbered)
     schedule = "" if handout else _schedule(writer, course, times)
     diags.raise_if_errors(RenderError)
-    return Body(toc, tuple(Markup("".join(c)) for c in chapters), writer.files, tuple(facts), Markup(schedule))
+    return Body(toc, chapters, writer.files, tuple(facts), Markup(schedule))
 
 
 def _objectives(w: Writer, chapter: Chapter) -> str:
