@@ -16,42 +16,42 @@ from .errors import Location
 # --- inlines -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """Plain text."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     """Inline code."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Strong:
     """Bold text."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Emph:
     """Italic text."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Strike:
     """Struck-through text."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A hyperlink; `target` is a URL, or `#anchor` for a cross-reference to a heading."""
 
@@ -59,54 +59,54 @@ class Link:
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineBreak:
     """A hard line break."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Math:
     """Inline math (`$…$`), as the author wrote it in TeX (checked by the loader)."""
 
     tex: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Kbd:
     """A key or key combination to press (`<kbd>Ctrl</kbd>`)."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sub:
     """Subscript (`H<sub>2</sub>O`)."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sup:
     """Superscript (`x<sup>2</sup>`)."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """Highlighted text (`<mark>`)."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Underline:
     """Underlined text (`<u>`)."""
 
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Abbr:
     """An abbreviation with its expansion (`<abbr title="…">`)."""
 
@@ -114,7 +114,7 @@ class Abbr:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FootnoteRef:
     """A footnote: its number in the chapter where it is referenced, and its text."""
 
@@ -150,7 +150,7 @@ def plain(inlines: Inlines) -> str:
 # --- blocks --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     """A heading below the slide level (a sub-heading on a slide, a numbered heading in the handbook)."""
 
@@ -160,7 +160,7 @@ class Heading:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of inline content."""
 
@@ -168,7 +168,7 @@ class Paragraph:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListItem:
     """One item of a list; may hold nested blocks (paragraphs, nested lists, code).
 
@@ -179,7 +179,7 @@ class ListItem:
     checked: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BulletList:
     """A bullet list, or a numbered one when `ordered` (then starting at `start`)."""
 
@@ -189,7 +189,7 @@ class BulletList:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A GFM table; `align` per column is "left", "center", "right" or "" (default)."""
 
@@ -199,7 +199,7 @@ class Table:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """An image file inside the course (already resolved and checked by the loader)."""
 
@@ -214,7 +214,7 @@ class Image:
 CODE_ATTRIBUTES = ("compile_fail", "should_panic", "ignore", "no_run", "editable")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeBlock:
     """Source code; `linenums` is the first line number, or None for no numbers.
 
@@ -248,7 +248,7 @@ class CodeBlock:
         return self.program or self.code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MathBlock:
     """Display math (`$$…$$`), in TeX (checked by the loader): a line of its own in both outputs."""
 
@@ -256,7 +256,7 @@ class MathBlock:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockQuote:
     """A quotation."""
 
@@ -264,7 +264,7 @@ class BlockQuote:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Callout:
     """A `::: tip`, `::: note` or `::: warning` box."""
 
@@ -274,7 +274,7 @@ class Callout:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Only:
     """Content for one output only: `::: handbook` or `::: slides`."""
 
@@ -283,7 +283,7 @@ class Only:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Columns:
     """`:::: columns` with its `::: column` blocks: side by side on a slide, stacked in the handbook."""
 
@@ -291,14 +291,14 @@ class Columns:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     """A leaf of a decision tree."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """An inner node of a decision tree, with a branch for yes and one for no."""
 
@@ -307,7 +307,7 @@ class Question:
     no: Question | Answer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DecisionTree:
     """A ```` ```decision-tree ```` block: drawn as shapes (deck) and as a vector drawing (handbook)."""
 
@@ -316,7 +316,7 @@ class DecisionTree:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricRow:
     """One measured quantity before and after a change."""
 
@@ -325,7 +325,7 @@ class MetricRow:
     after: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Metrics:
     """A ```` ```metrics ```` block: measured values before → after; the improvement is computed."""
 
@@ -351,7 +351,7 @@ class Metrics:
         return good / bad if bad else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Definition:
     """One term of a definition list and its definitions (each a sequence of blocks)."""
 
@@ -359,7 +359,7 @@ class Definition:
     definitions: tuple[tuple[Block, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DefinitionList:
     """Terms and their definitions (`Term` then `: Definition`, pandoc and PHP Markdown Extra)."""
 
@@ -367,7 +367,7 @@ class DefinitionList:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exercise:
     """A `::: exercise` lab: the task everyone sees, and the `::: solution` inside it.
 
@@ -396,7 +396,7 @@ BLOCK_TYPES: tuple[type, ...] = (
 # --- structure -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slide:
     """A unit of the deck and a (sub)section of the handbook.
 
@@ -419,7 +419,7 @@ class Slide:
     minutes: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chapter:
     """One Markdown file of the course.
 
@@ -438,7 +438,7 @@ class Chapter:
     objectives: tuple[Inlines, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Break:
     """A break in a day's schedule, after a chapter: a coffee break, or lunch."""
 
@@ -449,7 +449,7 @@ class Break:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Day:
     """One teaching day: when it starts and should end, its chapters in order, and its breaks."""
 
@@ -461,14 +461,14 @@ class Day:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """course.yaml's `schedule:` — the days the course is taught in."""
 
     days: tuple[Day, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CourseMeta:
     """The validated contents of course.yaml."""
 
@@ -482,7 +482,7 @@ class CourseMeta:
     date: dt.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Course:
     """A whole course: metadata, chapters in order, and the slide level in force."""
 
