@@ -601,3 +601,56 @@ def test_a_potx_template_is_used_without_its_sample_slides(tmp_path, theme):
     corporate = Theme("corp", theme.spec.model_copy(update={"pptx_template": potx}), theme.folders)
     prs = render(tmp_path, corporate, course(slide("Hello", para("World"))))
     assert titles(prs) == ["Rust for Backend Developers", "Hello"]
+
+
+HANDBOOK_ONLY = """# One
+
+## Shown
+
+Before.
+
+::: handbook
+### Background
+
+Only in the handbook, *at length*.
+
+:::: columns
+::: column
+Nested.
+:::
+::: column
+Beside it.
+:::
+::::
+:::
+
+::: slides
+Only on the slides.
+:::
+
+After.
+"""
+
+
+def handbook_only_blocks(node) -> int:
+    if isinstance(node, m.Only) and node.target == "handbook":
+        return 1
+    if isinstance(node, tuple):
+        return sum(handbook_only_blocks(item) for item in node)
+    if hasattr(node, "__dataclass_fields__") and not isinstance(node, type):
+        return sum(handbook_only_blocks(getattr(node, name)) for name in node.__dataclass_fields__)
+    return 0
+
+
+def test_a_deck_drawn_in_a_worker_is_sent_only_what_the_slides_show_and_is_the_same_deck(make_course, tmp_path):
+    from deckbook import build
+    from deckbook.render import pool
+
+    course, theme, _ = build.load(make_course({"01.md": HANDBOOK_ONLY}))
+    shown = deck.for_slides(course)
+    assert handbook_only_blocks(course) == 1 and handbook_only_blocks(shown) == 0
+    assert shown.meta is course.meta  # what is unchanged is shared
+    inline = deck.render(course, theme, tmp_path / "inline.pptx", Options())
+    with pool.workers(2) as workers:
+        pooled = deck.render(course, theme, tmp_path / "pooled.pptx", Options(), pool=workers)
+    assert pooled.read_bytes() == inline.read_bytes()
