@@ -55,8 +55,8 @@ class Processes(Executor):
 
     def __init__(self, size: int, preload: Iterable[str] = (), per_worker: int = TASKS_PER_WORKER):
         self.size = size
+        _start_server(list(preload))
         self._context = multiprocessing.get_context("forkserver")
-        _start_server(self._context, list(preload))
         self._per_worker = per_worker
         self._lock = threading.Lock()
         self._waiting: collections.deque[tuple[Future, _Task, tuple, dict]] = collections.deque()
@@ -151,7 +151,7 @@ class Processes(Executor):
         self.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_server(context, preload: list[str]) -> None:
+def _start_server(preload: list[str]) -> None:
     """Start the fork server (once per process: a later call finds it running) with `preload` imported.
 
     The server must ignore Ctrl-C and SIGTERM from its first instruction: a signal meant for the build would
@@ -160,7 +160,7 @@ def _start_server(context, preload: list[str]) -> None:
     then stays pending and reaches the build's handler once it is back. (From the main thread, before the
     build's threads start; workers restore SIGTERM in `_worker_started`.)
     """
-    context.set_forkserver_preload(preload)
+    forkserver.set_forkserver_preload(preload)
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return
